@@ -1,0 +1,40 @@
+from django.contrib.auth.decorators import login_required
+from django.db import DatabaseError, connection
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from members.access import Action, policy
+from members.selectors import own_member_record, unit_figures, units_with_roles
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For the load balancer: 200 "ok" while the database answers, 503 otherwise."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+@require_GET
+def home(request):
+    """What concerns this person now: their own record, and each unit where they hold a role."""
+    cards = []
+    for unit_roles in units_with_roles(request.user):
+        unit = unit_roles.unit
+        may_view_members = policy.can(request.user, Action.VIEW_MEMBERS, unit)
+        cards.append({
+            "unit": unit,
+            "roles": unit_roles.role_labels,
+            "figures": unit_figures(request.user, unit) if may_view_members else None,
+            "may_view_members": may_view_members,
+            "may_manage_members": policy.can(request.user, Action.MANAGE_MEMBERS, unit),
+        })
+    return render(request, "home.html", {"cards": cards, "member": own_member_record(request.user)})

@@ -1,0 +1,173 @@
+"""The one access policy of the portal.
+
+Every view, export and background job asks this module two questions:
+
+* which objects may this user see or act on (a queryset, scoped by the unit tree), and
+* may this user do this action on this object.
+
+A role is held in a unit and reaches that unit's whole subtree (materialized path prefix), nothing above
+or beside it. Outside every subtree the user reaches, an object does not exist for them (404); inside it but
+without the right for the action, the answer is 403. Rights are one table: ``RIGHTS``.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from members.models import AuditEntry, Member, MemberStatus, Role, RoleAssignment, Unit
+
+
+class Action(StrEnum):
+    VIEW_UNIT = "unit.view"
+    VIEW_MEMBERS = "members.view"
+    MANAGE_MEMBERS = "members.manage"
+    VIEW_AUDIT = "audit.view"
+
+
+_OFFICERS = frozenset({Role.SECRETARY, Role.DEPUTY_SECRETARY, Role.COMMITTEE})
+
+RIGHTS: dict[Action, frozenset[Role]] = {
+    Action.VIEW_UNIT: frozenset(Role),
+    # Personal data is for the people who run the unit, not for the follow-up or read-only roles.
+    Action.VIEW_MEMBERS: _OFFICERS,
+    Action.MANAGE_MEMBERS: _OFFICERS,
+    Action.VIEW_AUDIT: _OFFICERS,
+}
+
+
+@dataclass(frozen=True)
+class Grant:
+    unit_id: int
+    unit_path: str
+    role: Role
+
+
+def _grants(user) -> tuple[Grant, ...]:
+    """The roles a user holds, read once per request and kept on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ()
+    cached = getattr(user, "_access_grants", None)
+    if cached is not None:
+        return cached
+    grants = [
+        Grant(unit_id, path, Role(role))
+        for unit_id, path, role in RoleAssignment.objects.filter(user=user, unit__is_active=True).values_list(
+            "unit_id", "unit__path", "role"
+        )
+    ]
+    membership = Member.objects.filter(user=user, status=MemberStatus.ACTIVE).values_list("unit_id", "unit__path")
+    grants.extend(Grant(unit_id, path, Role.MEMBER) for unit_id, path in membership)
+    user._access_grants = tuple(grants)
+    return user._access_grants
+
+
+def forget_grants(user) -> None:
+    """Drop the cached roles after they change within the same request."""
+    if hasattr(user, "_access_grants"):
+        del user._access_grants
+
+
+def _roots(paths) -> list[str]:
+    """The shortest set of path prefixes covering the given paths: nested subtrees add nothing."""
+    roots: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(root) for root in roots):
+            roots.append(path)
+    return roots
+
+
+class AccessPolicy:
+    def grants(self, user) -> tuple[Grant, ...]:
+        return _grants(user)
+
+    def _paths(self, user, action: Action | None) -> list[str]:
+        allowed = RIGHTS[action] if action else frozenset(Role)
+        return _roots(g.unit_path for g in _grants(user) if g.role in allowed)
+
+    def _scope_q(self, user, action: Action | None, path_field: str) -> Q | None:
+        """A filter on ``path_field`` for the subtrees where ``action`` is allowed; None means everything."""
+        if user.is_superuser and user.is_active:
+            return None
+        paths = self._paths(user, action)
+        if not paths:
+            return Q(pk__in=[])
+        return reduce(or_, (Q(**{f"{path_field}__startswith": path}) for path in paths))
+
+    def scope(self, user, queryset: QuerySet, *, action: Action | None, path_field: str) -> QuerySet:
+        q = self._scope_q(user, action, path_field)
+        return queryset if q is None else queryset.filter(q)
+
+    # Units
+
+    def units(self, user, action: Action | None = None) -> QuerySet[Unit]:
+        return self.scope(user, Unit.objects.filter(is_active=True), action=action, path_field="path")
+
+    def root_units(self, user) -> list[Unit]:
+        """The top of each subtree the user reaches: where a unit switcher starts."""
+        if user.is_superuser and user.is_active:
+            return list(Unit.objects.get_root_nodes().filter(is_active=True))
+        paths = self._paths(user, None)
+        return list(Unit.objects.filter(path__in=paths, is_active=True))
+
+    def can(self, user, action: Action, unit: Unit) -> bool:
+        if not (getattr(user, "is_authenticated", False) and user.is_active):
+            return False
+        if user.is_superuser:
+            return True
+        allowed = RIGHTS[action]
+        return any(g.role in allowed and unit.path.startswith(g.unit_path) for g in _grants(user))
+
+    def sees(self, user, unit: Unit) -> bool:
+        if not (getattr(user, "is_authenticated", False) and user.is_active):
+            return False
+        return user.is_superuser or any(unit.path.startswith(g.unit_path) for g in _grants(user))
+
+    def check(self, user, action: Action, unit: Unit) -> None:
+        """404 when the unit is outside every subtree the user reaches; 403 when the right is missing."""
+        if not self.sees(user, unit):
+            raise Http404
+        if not self.can(user, action, unit):
+            raise PermissionDenied
+
+    def get_unit(self, user, action: Action, pk) -> Unit:
+        try:
+            unit = Unit.objects.get(pk=pk, is_active=True)
+        except (Unit.DoesNotExist, ValueError):
+            raise Http404 from None
+        self.check(user, action, unit)
+        return unit
+
+    # Members
+
+    def members(self, user, action: Action = Action.VIEW_MEMBERS) -> QuerySet[Member]:
+        return self.scope(user, Member.objects.all(), action=action, path_field="unit__path")
+
+    def may_on_member(self, user, action: Action, member: Member) -> bool:
+        if action == Action.VIEW_MEMBERS and member.user_id is not None and member.user_id == user.pk:
+            return True
+        return self.can(user, action, member.unit)
+
+    def get_member(self, user, action: Action, pk) -> Member:
+        try:
+            member = Member.objects.select_related("unit", "user").get(pk=pk)
+        except (Member.DoesNotExist, ValueError):
+            raise Http404 from None
+        own_record = member.user_id is not None and member.user_id == user.pk
+        if not own_record and not self.sees(user, member.unit):
+            raise Http404
+        if not self.may_on_member(user, action, member):
+            raise PermissionDenied
+        return member
+
+    # Audit log
+
+    def audit_entries(self, user) -> QuerySet[AuditEntry]:
+        return self.scope(user, AuditEntry.objects.all(), action=Action.VIEW_AUDIT, path_field="unit__path")
+
+
+policy = AccessPolicy()

@@ -1,0 +1,100 @@
+"""The audit log: a registry of actions with human labels, and the one function that records an entry.
+
+Every app registers its own actions at import time (``register_action``) and every service that changes
+state calls ``record`` inside its transaction, so the entry exists exactly when the change does.
+"""
+
+import datetime
+import decimal
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from members.models import AuditEntry, Unit
+
+_ACTIONS: dict[str, Promise] = {}
+
+
+def register_action(code: str, label: Promise) -> str:
+    if code in _ACTIONS and _ACTIONS[code] != label:
+        raise ValueError(f"Audit action {code!r} is registered twice with different labels.")
+    _ACTIONS[code] = label
+    return code
+
+
+def action_label(code: str) -> str:
+    return str(_ACTIONS.get(code, code))
+
+
+def registered_actions() -> list[tuple[str, Promise]]:
+    return sorted(_ACTIONS.items())
+
+
+MEMBER_CREATED = register_action("member.created", _("Member added"))
+MEMBER_UPDATED = register_action("member.updated", _("Member updated"))
+MEMBER_DEACTIVATED = register_action("member.deactivated", _("Member deactivated"))
+MEMBER_REACTIVATED = register_action("member.reactivated", _("Member reactivated"))
+MEMBER_TRANSFERRED = register_action("member.transferred", _("Member transferred to another unit"))
+PROFILE_UPDATED = register_action("member.profile_updated", _("Own profile updated"))
+UNIT_CREATED = register_action("unit.created", _("Unit created"))
+UNIT_UPDATED = register_action("unit.updated", _("Unit updated"))
+ROLE_ASSIGNED = register_action("role.assigned", _("Role assigned"))
+ROLE_REVOKED = register_action("role.revoked", _("Role revoked"))
+
+
+def _json_value(value):
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict:
+    """The named fields of an instance as JSON-ready values, for the before/after of an entry."""
+    return {name: _json_value(getattr(instance, name)) for name in fields}
+
+
+def changed_fields(before: dict, after: dict) -> tuple[dict, dict]:
+    """Only the fields whose value changed, so an entry shows what was done and nothing else."""
+    keys = [key for key in after if before.get(key) != after.get(key)]
+    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
+
+
+def record(
+    *,
+    action: str,
+    actor,
+    unit: Unit | None,
+    target: models.Model | None = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    note: str = "",
+) -> AuditEntry:
+    if action not in _ACTIONS:
+        raise ValueError(f"Audit action {action!r} is not registered.")
+    actor_user = actor if getattr(actor, "is_authenticated", False) else None
+    return AuditEntry.objects.create(
+        action=action,
+        actor=actor_user,
+        actor_name=(actor_user.get_full_name() or actor_user.get_username()) if actor_user else "",
+        unit=unit,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        target_repr=str(target)[:200] if target is not None else "",
+        before=before,
+        after=after,
+        note=note,
+    )
+
+
+def entries_for(queryset, target: models.Model):
+    """The entries about one object, taken from a queryset the access policy has already scoped."""
+    return queryset.filter(
+        target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
+    ).select_related("actor", "target_type")

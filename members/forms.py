@@ -1,0 +1,93 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from members.access import Action, policy
+from members.models import Member, Unit, UnitKind
+from members.services import MEMBER_FIELDS, PROFILE_FIELDS
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def branch_choices(user, *, exclude: Unit | None = None):
+    """Branches where the user may manage members: the only places a member can be put."""
+    units = policy.units(user, Action.MANAGE_MEMBERS).filter(kind=UnitKind.BRANCH)
+    if exclude is not None:
+        units = units.exclude(pk=exclude.pk)
+    return units
+
+
+class MemberForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = ("unit", *MEMBER_FIELDS)
+        widgets = {"birth_date": DateInput(), "joined_union_on": DateInput()}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Moving a member is a transfer, with its own form and audit entry.
+            del self.fields["unit"]
+        else:
+            self.fields["unit"].queryset = branch_choices(user)
+            self.fields["unit"].label = _("Branch")
+        self.fields["full_name"].widget.attrs.update(autocomplete="off", placeholder=_("e.g. Nguyễn Thị Thu Hà"))
+        self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
+
+    def clean_full_name(self):
+        return " ".join(self.cleaned_data["full_name"].split())
+
+    def clean_card_number(self):
+        card_number = self.cleaned_data["card_number"].strip()
+        if card_number:
+            others = Member.objects.filter(card_number=card_number).exclude(pk=self.instance.pk)
+            if others.exists():
+                raise forms.ValidationError(_("Another member already has this card number."))
+        return card_number
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Member
+        fields = PROFILE_FIELDS
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept in the audit log."),
+    )
+
+
+class OptionalReasonForm(ReasonForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = False
+
+
+class TransferForm(forms.Form):
+    to_unit = forms.ModelChoiceField(label=_("New branch"), queryset=Unit.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = branch_choices(user, exclude=member.unit)
+
+
+class UnitSwitchForm(forms.Form):
+    unit = forms.IntegerField()
+
+
+class LoginForm(AuthenticationForm):
+    """The sign-in form, with the attributes phones need to fill it well."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].widget.attrs.update(autocapitalize="none", autocomplete="username", autofocus=True)
+        self.fields["password"].widget.attrs.update(autocomplete="current-password")

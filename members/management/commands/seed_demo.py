@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from members.demo import DEMO_PASSWORD, load_demo, load_scale
+
+
+class Command(BaseCommand):
+    help = "Load the demo units, members and accounts (safe to run again); --scale city adds a city-sized tree."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=["demo", "city"], default="demo",
+                            help="city: about 500 branches and 50,000 members more, for benchmarks.")
+
+    def handle(self, *args, scale, **options):
+        result = load_demo()
+        self.stdout.write(f"Demo: {result['units']} units, {result['members_created']} members added.")
+        if scale == "city":
+            result = load_scale()
+            self.stdout.write(f"City scale: {result['units']} units, {result['members_created']} members added.")
+        self.stdout.write(f"Demo accounts: admin, thanhdoan, thuongvu, bithu, bithu2, doanvien / {DEMO_PASSWORD}")

@@ -1,0 +1,102 @@
+"""Reads that a person sees, always through the access policy."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.db.models.functions import Substr
+
+from members.access import Action, policy
+from members.models import Member, MemberStatus, Role, Unit, UnitKind
+
+SESSION_UNIT_KEY = "current_unit_id"
+
+
+@dataclass
+class UnitRoles:
+    unit: Unit
+    roles: list[Role] = field(default_factory=list)
+
+    @property
+    def role_labels(self) -> str:
+        return ", ".join(str(role.label) for role in self.roles)
+
+
+def units_with_roles(user) -> list[UnitRoles]:
+    """The units where the user holds a role (membership included), highest first."""
+    grants = policy.grants(user)
+    units = Unit.objects.in_bulk({g.unit_id for g in grants})
+    by_unit: dict[int, UnitRoles] = {}
+    for grant in sorted(grants, key=lambda g: (g.unit_path, g.role)):
+        by_unit.setdefault(grant.unit_id, UnitRoles(units[grant.unit_id])).roles.append(grant.role)
+    return list(by_unit.values())
+
+
+def current_unit(request) -> Unit | None:
+    """The unit a person is working in: chosen with the unit switcher, else the highest of their units."""
+    if hasattr(request, "_current_unit"):
+        return request._current_unit
+    unit = None
+    user = request.user
+    if user.is_authenticated:
+        unit_id = request.session.get(SESSION_UNIT_KEY)
+        if unit_id:
+            unit = Unit.objects.filter(pk=unit_id, is_active=True).first()
+            if unit is not None and not policy.sees(user, unit):
+                unit = None
+        if unit is None:
+            roots = policy.root_units(user)
+            unit = roots[0] if roots else None
+    request._current_unit = unit
+    return unit
+
+
+def visible_ancestors(user, unit: Unit) -> list[Unit]:
+    """The unit's ancestors that the user may open, for breadcrumbs: nothing above their own reach."""
+    return [ancestor for ancestor in Unit.objects.get_ancestors(unit) if policy.sees(user, ancestor)]
+
+
+@dataclass
+class UnitFigures:
+    members: int
+    active_members: int
+    with_account: int
+    branches: int
+
+
+def unit_figures(user, unit: Unit) -> UnitFigures:
+    members = policy.members(user, Action.VIEW_MEMBERS).filter(unit.subtree_q("unit__path"))
+    counts = members.aggregate(
+        total=Count("pk"),
+        active=Count("pk", filter=Q(status=MemberStatus.ACTIVE)),
+        with_account=Count("pk", filter=Q(user__isnull=False, status=MemberStatus.ACTIVE)),
+    )
+    branches = policy.units(user).filter(unit.subtree_q(), kind=UnitKind.BRANCH).count()
+    return UnitFigures(counts["total"], counts["active"], counts["with_account"], branches)
+
+
+def child_units_with_counts(user, unit: Unit):
+    """The unit's children with the number of active members in each child's subtree."""
+    children = list(policy.units(user).filter(depth=unit.depth + 1, path__startswith=unit.path))
+    if not children:
+        return []
+    counts: dict[str, int] = {}
+    if policy.can(user, Action.VIEW_MEMBERS, unit):
+        # One grouped query: each member counts towards the child whose path prefixes the member's unit.
+        prefix = Substr("unit__path", 1, len(unit.path) + Unit.steplen)
+        rows = (
+            policy.members(user, Action.VIEW_MEMBERS)
+            .filter(unit.subtree_q("unit__path"), status=MemberStatus.ACTIVE)
+            .annotate(child_path=prefix)
+            .order_by()
+            .values("child_path")
+            .annotate(count=Count("pk"))
+            .values_list("child_path", "count")
+        )
+        counts = dict(rows)
+    return [(child, counts.get(child.path, 0)) for child in children]
+
+
+def own_member_record(user) -> Member | None:
+    if not user.is_authenticated:
+        return None
+    return Member.objects.select_related("unit").filter(user=user).first()

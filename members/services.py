@@ -1,0 +1,198 @@
+"""Every write on units, members and roles. Views and the admin call these; nothing else saves these models."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from members import audit
+from members.access import Action, forget_grants, policy
+from members.models import Member, MemberStatus, Role, RoleAssignment, Unit, UnitKind
+
+# The fields a secretary or committee keeps for a member, and the part a member keeps for themself.
+MEMBER_FIELDS = (
+    "full_name", "birth_date", "gender", "is_union_member", "card_number", "joined_union_on",
+    "position", "phone", "email",
+)
+PROFILE_FIELDS = ("phone", "email")
+UNIT_FIELDS = ("name", "code", "kind", "sector", "is_active")
+
+User = get_user_model()
+
+
+def _require(user, action: Action, unit: Unit) -> None:
+    if not policy.can(user, action, unit):
+        raise PermissionDenied(_("You do not have the right to do this in %(unit)s.") % {"unit": unit})
+
+
+def _require_site_admin(actor) -> None:
+    if not actor.is_superuser:
+        raise PermissionDenied(_("Only a site administrator can change units and roles."))
+
+
+def _require_member_unit(unit: Unit) -> None:
+    if unit.kind != UnitKind.BRANCH and not unit.is_leaf():
+        raise ValidationError({"unit": _("Members belong to a branch: choose a branch, not %(unit)s.") % {"unit": unit}})
+
+
+def member_create(*, actor, unit: Unit, user=None, **fields) -> Member:
+    _require(actor, Action.MANAGE_MEMBERS, unit)
+    _require_member_unit(unit)
+    member = Member(unit=unit, user=user, **{name: value for name, value in fields.items() if name in MEMBER_FIELDS})
+    member.full_clean()
+    with transaction.atomic():
+        member.save()
+        audit.record(
+            action=audit.MEMBER_CREATED, actor=actor, unit=unit, target=member,
+            after=audit.snapshot(member, ("unit", *MEMBER_FIELDS)),
+        )
+    return member
+
+
+def _locked(member: Member) -> Member:
+    return Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
+
+
+def member_update(*, actor, member: Member, **fields) -> Member:
+    unknown = set(fields) - set(MEMBER_FIELDS)
+    if unknown:
+        raise ValueError(f"member_update does not change {sorted(unknown)}")
+    with transaction.atomic():
+        member = _locked(member)
+        _require(actor, Action.MANAGE_MEMBERS, member.unit)
+        before = audit.snapshot(member, MEMBER_FIELDS)
+        for name, value in fields.items():
+            setattr(member, name, value)
+        member.full_clean()
+        before, after = audit.changed_fields(before, audit.snapshot(member, MEMBER_FIELDS))
+        if after:
+            member.save()
+            audit.record(action=audit.MEMBER_UPDATED, actor=actor, unit=member.unit, target=member,
+                         before=before, after=after)
+    return member
+
+
+def profile_update(*, actor, **fields) -> Member:
+    """A member keeps their own contact details; the rest of the record is the branch's."""
+    unknown = set(fields) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"profile_update does not change {sorted(unknown)}")
+    with transaction.atomic():
+        member = Member.objects.select_for_update().select_related("unit").get(user=actor)
+        before = audit.snapshot(member, PROFILE_FIELDS)
+        for name, value in fields.items():
+            setattr(member, name, value)
+        member.full_clean()
+        before, after = audit.changed_fields(before, audit.snapshot(member, PROFILE_FIELDS))
+        if after:
+            member.save()
+            if member.user.email != member.email and "email" in after:
+                member.user.email = member.email
+                member.user.save(update_fields=["email"])
+            audit.record(action=audit.PROFILE_UPDATED, actor=actor, unit=member.unit, target=member,
+                         before=before, after=after)
+    return member
+
+
+def _member_set_status(*, actor, member: Member, status: MemberStatus, action: str, reason: str) -> Member:
+    with transaction.atomic():
+        member = _locked(member)
+        _require(actor, Action.MANAGE_MEMBERS, member.unit)
+        if member.status == status:
+            raise ValidationError(_("%(member)s is already %(status)s.")
+                                  % {"member": member, "status": status.label.lower()})
+        previous = member.status
+        member.status = status
+        member.save(update_fields=["status", "updated_at"])
+        if member.user_id and member.user.is_active != (status == MemberStatus.ACTIVE):
+            # An inactive member cannot sign in; their record stays for the unit's history.
+            member.user.is_active = status == MemberStatus.ACTIVE
+            member.user.save(update_fields=["is_active"])
+        audit.record(action=action, actor=actor, unit=member.unit, target=member,
+                     before={"status": previous}, after={"status": status.value}, note=reason)
+    return member
+
+
+def member_deactivate(*, actor, member: Member, reason: str) -> Member:
+    return _member_set_status(actor=actor, member=member, status=MemberStatus.INACTIVE,
+                              action=audit.MEMBER_DEACTIVATED, reason=reason)
+
+
+def member_reactivate(*, actor, member: Member, reason: str = "") -> Member:
+    return _member_set_status(actor=actor, member=member, status=MemberStatus.ACTIVE,
+                              action=audit.MEMBER_REACTIVATED, reason=reason)
+
+
+def member_transfer(*, actor, member: Member, to_unit: Unit, reason: str = "") -> Member:
+    """Move a member to another branch; from then on only the new branch's line sees them."""
+    with transaction.atomic():
+        member = _locked(member)
+        _require(actor, Action.MANAGE_MEMBERS, member.unit)
+        _require(actor, Action.MANAGE_MEMBERS, to_unit)
+        _require_member_unit(to_unit)
+        if member.unit_id == to_unit.pk:
+            raise ValidationError({"to_unit": _("The member is already in %(unit)s.") % {"unit": to_unit}})
+        from_unit = member.unit
+        member.unit = to_unit
+        member.save(update_fields=["unit", "updated_at"])
+        audit.record(action=audit.MEMBER_TRANSFERRED, actor=actor, unit=to_unit, target=member,
+                     before={"unit": str(from_unit)}, after={"unit": str(to_unit)}, note=reason)
+    if member.user_id:
+        forget_grants(member.user)
+    return member
+
+
+def unit_create(*, actor, parent: Unit | None, **fields) -> Unit:
+    _require_site_admin(actor)
+    values = {name: value for name, value in fields.items() if name in UNIT_FIELDS}
+    if parent is not None and not parent.may_contain(values["kind"]):
+        raise ValidationError({"kind": _("A %(kind)s cannot be placed under %(parent)s.")
+                               % {"kind": UnitKind(values["kind"]).label.lower(), "parent": parent}})
+    Unit(**values, path="0", depth=1).full_clean(exclude=["path", "depth", "numchild"])
+    with transaction.atomic():
+        unit = Unit.objects.add_child(parent, values) if parent is not None else Unit.objects.add_root(values)
+        audit.record(action=audit.UNIT_CREATED, actor=actor, unit=unit, target=unit,
+                     after=audit.snapshot(unit, UNIT_FIELDS))
+    return unit
+
+
+def unit_update(*, actor, unit: Unit, **fields) -> Unit:
+    _require_site_admin(actor)
+    with transaction.atomic():
+        unit = Unit.objects.select_for_update().get(pk=unit.pk)
+        before = audit.snapshot(unit, UNIT_FIELDS)
+        for name, value in fields.items():
+            if name in UNIT_FIELDS:
+                setattr(unit, name, value)
+        parent = Unit.objects.get_parent(unit)
+        if parent is not None and not parent.may_contain(unit.kind):
+            raise ValidationError({"kind": _("A %(kind)s cannot be placed under %(parent)s.")
+                                   % {"kind": UnitKind(unit.kind).label.lower(), "parent": parent}})
+        unit.full_clean()
+        before, after = audit.changed_fields(before, audit.snapshot(unit, UNIT_FIELDS))
+        if after:
+            unit.save()
+            audit.record(action=audit.UNIT_UPDATED, actor=actor, unit=unit, target=unit, before=before, after=after)
+    return unit
+
+
+def role_assign(*, actor, user, unit: Unit, role: Role) -> RoleAssignment:
+    if role == Role.MEMBER:
+        raise ValidationError({"role": _("Membership comes from the member's unit, not from an assignment.")})
+    _require_site_admin(actor)
+    with transaction.atomic():
+        assignment, created = RoleAssignment.objects.get_or_create(user=user, unit=unit, role=role)
+        if created:
+            audit.record(action=audit.ROLE_ASSIGNED, actor=actor, unit=unit, target=assignment,
+                         after={"user": user.get_username(), "role": str(Role(role).label)})
+    forget_grants(user)
+    return assignment
+
+
+def role_revoke(*, actor, assignment: RoleAssignment) -> None:
+    _require_site_admin(actor)
+    with transaction.atomic():
+        audit.record(action=audit.ROLE_REVOKED, actor=actor, unit=assignment.unit, target=assignment,
+                     before={"user": assignment.user.get_username(), "role": assignment.get_role_display()})
+        assignment.delete()
+    forget_grants(assignment.user)

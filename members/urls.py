@@ -1,0 +1,19 @@
+from django.urls import path
+
+from members import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("members/", views.member_list, name="list"),
+    path("members/add/", views.member_create, name="create"),
+    path("members/<int:pk>/", views.member_detail, name="detail"),
+    path("members/<int:pk>/edit/", views.member_edit, name="edit"),
+    path("members/<int:pk>/deactivate/", views.member_deactivate, name="deactivate"),
+    path("members/<int:pk>/reactivate/", views.member_reactivate, name="reactivate"),
+    path("members/<int:pk>/transfer/", views.member_transfer, name="transfer"),
+    path("me/", views.profile, name="profile"),
+    path("units/<int:pk>/", views.unit_detail, name="unit"),
+    path("units/switch/", views.unit_switch, name="unit_switch"),
+    path("audit/", views.audit_list, name="audit"),
+]

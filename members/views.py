@@ -1,0 +1,227 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members import services
+from members.access import Action, policy
+from members.audit import entries_for
+from members.filters import MemberFilter
+from members.forms import MemberForm, OptionalReasonForm, ProfileForm, ReasonForm, TransferForm, UnitSwitchForm
+from members.selectors import (
+    SESSION_UNIT_KEY,
+    child_units_with_counts,
+    current_unit,
+    own_member_record,
+    unit_figures,
+    visible_ancestors,
+)
+
+
+def _add_service_errors(form, error: ValidationError) -> None:
+    """Put a service's refusal on the form, at the field it names when it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_GET
+def member_list(request):
+    unit = current_unit(request)
+    if unit is None or not policy.can(request.user, Action.VIEW_MEMBERS, unit):
+        raise PermissionDenied
+    members = policy.members(request.user, Action.VIEW_MEMBERS).filter(unit.subtree_q("unit__path"))
+    member_filter = MemberFilter(request.GET, queryset=members.select_related("unit"), request=request)
+    paginator = Paginator(member_filter.qs, settings.MEMBER_LIST_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": member_filter,
+        "page": page,
+        "query": query.urlencode(),
+        "unit": unit,
+        "ancestors": visible_ancestors(request.user, unit),
+        "may_manage": policy.can(request.user, Action.MANAGE_MEMBERS, unit),
+    }
+    template = "members/includes/member_results.html" if request.htmx else "members/member_list.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def member_detail(request, pk):
+    member = policy.get_member(request.user, Action.VIEW_MEMBERS, pk)
+    history = entries_for(policy.audit_entries(request.user), member)[:50]
+    return render(request, "members/member_detail.html", {
+        "member": member,
+        "ancestors": visible_ancestors(request.user, member.unit),
+        "history": history,
+        "may_manage": policy.can(request.user, Action.MANAGE_MEMBERS, member.unit),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create(request):
+    unit = current_unit(request)
+    if unit is None or not policy.can(request.user, Action.MANAGE_MEMBERS, unit):
+        raise PermissionDenied
+    form = MemberForm(request.POST or None, user=request.user,
+                      initial={"unit": unit.pk} if unit.is_leaf() else None)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: value for name, value in form.cleaned_data.items() if name != "unit"}
+        try:
+            member = services.member_create(actor=request.user, unit=form.cleaned_data["unit"], **fields)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": member})
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_form.html", {
+        "form": form, "unit": unit, "ancestors": visible_ancestors(request.user, unit),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk):
+    member = policy.get_member(request.user, Action.MANAGE_MEMBERS, pk)
+    form = MemberForm(request.POST or None, instance=member, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_update(actor=request.user, member=member, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_form.html", {
+        "form": form, "member": member, "ancestors": visible_ancestors(request.user, member.unit),
+    })
+
+
+def _member_status_view(request, pk, *, deactivate: bool):
+    member = policy.get_member(request.user, Action.MANAGE_MEMBERS, pk)
+    form_class = ReasonForm if deactivate else OptionalReasonForm
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        service = services.member_deactivate if deactivate else services.member_reactivate
+        try:
+            service(actor=request.user, member=member, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            done = _("%(name)s was deactivated.") if deactivate else _("%(name)s was reactivated.")
+            messages.success(request, done % {"name": member})
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_status.html", {
+        "form": form, "member": member, "deactivate": deactivate,
+        "ancestors": visible_ancestors(request.user, member.unit),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_deactivate(request, pk):
+    return _member_status_view(request, pk, deactivate=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_reactivate(request, pk):
+    return _member_status_view(request, pk, deactivate=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_transfer(request, pk):
+    member = policy.get_member(request.user, Action.MANAGE_MEMBERS, pk)
+    form = TransferForm(request.POST or None, user=request.user, member=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_transfer(actor=request.user, member=member, to_unit=form.cleaned_data["to_unit"],
+                                     reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s now belongs to %(unit)s.")
+                             % {"name": member, "unit": form.cleaned_data["to_unit"]})
+            if policy.may_on_member(request.user, Action.VIEW_MEMBERS, member):
+                return redirect("members:detail", pk=member.pk)
+            return redirect("members:list")
+    return render(request, "members/member_transfer.html", {
+        "form": form, "member": member, "ancestors": visible_ancestors(request.user, member.unit),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    member = own_member_record(request.user)
+    if member is None:
+        # Some accounts (site administrators, committee members listed elsewhere) have no member record.
+        return render(request, "members/profile.html", {"member": None})
+    form = ProfileForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.profile_update(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your profile was saved."))
+            return redirect("members:profile")
+    return render(request, "members/profile.html", {"member": member, "form": form})
+
+
+@login_required
+@require_GET
+def unit_detail(request, pk):
+    unit = policy.get_unit(request.user, Action.VIEW_UNIT, pk)
+    may_view_members = policy.can(request.user, Action.VIEW_MEMBERS, unit)
+    return render(request, "members/unit_detail.html", {
+        "unit": unit,
+        "ancestors": visible_ancestors(request.user, unit),
+        "children": child_units_with_counts(request.user, unit),
+        "figures": unit_figures(request.user, unit) if may_view_members else None,
+        "may_view_members": may_view_members,
+    })
+
+
+@login_required
+@require_POST
+def unit_switch(request):
+    form = UnitSwitchForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    unit = policy.get_unit(request.user, Action.VIEW_UNIT, form.cleaned_data["unit"])
+    request.session[SESSION_UNIT_KEY] = unit.pk
+    messages.info(request, _("You are now working in %(unit)s.") % {"unit": unit})
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = reverse("home")
+    return redirect(next_url)
+
+
+@login_required
+@require_GET
+def audit_list(request):
+    unit = current_unit(request)
+    if unit is None or not policy.can(request.user, Action.VIEW_AUDIT, unit):
+        raise PermissionDenied
+    entries = policy.audit_entries(request.user).filter(unit.subtree_q("unit__path")).select_related("unit", "target_type")
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "members/audit_list.html", {
+        "page": page, "unit": unit, "ancestors": visible_ancestors(request.user, unit),
+    })

@@ -1,0 +1,120 @@
+"""The URL-level permission matrix: every URL pattern of the project, every persona, an object inside and
+outside their subtree, and the status each must get. A URL pattern missing from the matrix fails the suite."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from members.models import Member
+from tests.conftest import PERSONAS, client_for
+
+# Column order: anonymous, member, secretary of A, secretary of B, committee of G1, city committee,
+# outsider (secretary of C), superuser.  LOGIN means a redirect to the sign-in page.
+LOGIN = "login"
+
+
+def row(*statuses):
+    assert len(statuses) == len(PERSONAS)
+    return dict(zip(PERSONAS, statuses))
+
+
+ALL_200 = row(200, 200, 200, 200, 200, 200, 200, 200)
+SIGNED_IN = row(LOGIN, 200, 200, 200, 200, 200, 200, 200)
+OFFICERS = row(LOGIN, 403, 200, 200, 200, 200, 200, 200)
+# An object in branch A (inside G1) and one in branch C (under G2, outside G1).
+IN_A_OFFICERS = row(LOGIN, 403, 200, 404, 200, 200, 404, 200)
+IN_C_OFFICERS = row(LOGIN, 404, 404, 404, 404, 200, 200, 200)
+IN_A_ANY_ROLE = row(LOGIN, 200, 200, 404, 200, 200, 404, 200)
+IN_C_ANY_ROLE = row(LOGIN, 404, 404, 404, 404, 200, 200, 200)
+
+# (url name, which object the URL names: None, "member_in_a", "member_in_c", "unit_a", "unit_c",
+#  method, expected statuses)
+MATRIX = [
+    ("home", None, "get", SIGNED_IN),
+    ("healthz", None, "get", ALL_200),
+    ("login", None, "get", row(200, 302, 302, 302, 302, 302, 302, 302)),
+    ("logout", None, "get", row(405, 405, 405, 405, 405, 405, 405, 405)),
+    ("password_change", None, "get", SIGNED_IN),
+    ("password_change_done", None, "get", SIGNED_IN),
+    ("password_reset", None, "get", ALL_200),
+    ("password_reset_done", None, "get", ALL_200),
+    ("password_reset_confirm", "reset_link", "get", ALL_200),
+    ("password_reset_complete", None, "get", ALL_200),
+    ("set_language", None, "get", row(302, 302, 302, 302, 302, 302, 302, 302)),
+    ("admin:index", None, "get", row(302, 302, 302, 302, 302, 302, 302, 200)),
+    ("members:list", None, "get", OFFICERS),
+    ("members:create", None, "get", OFFICERS),
+    ("members:profile", None, "get", SIGNED_IN),
+    ("members:audit", None, "get", OFFICERS),
+    ("members:unit_switch", None, "get", row(LOGIN, 405, 405, 405, 405, 405, 405, 405)),
+    ("members:detail", "member_in_a", "get", IN_A_OFFICERS),
+    ("members:detail", "member_in_c", "get", IN_C_OFFICERS),
+    ("members:edit", "member_in_a", "get", IN_A_OFFICERS),
+    ("members:edit", "member_in_c", "get", IN_C_OFFICERS),
+    ("members:deactivate", "member_in_a", "get", IN_A_OFFICERS),
+    ("members:deactivate", "member_in_c", "get", IN_C_OFFICERS),
+    ("members:reactivate", "member_in_a", "get", IN_A_OFFICERS),
+    ("members:reactivate", "member_in_c", "get", IN_C_OFFICERS),
+    ("members:transfer", "member_in_a", "get", IN_A_OFFICERS),
+    ("members:transfer", "member_in_c", "get", IN_C_OFFICERS),
+    ("members:unit", "unit_a", "get", IN_A_ANY_ROLE),
+    ("members:unit", "unit_c", "get", IN_C_ANY_ROLE),
+]
+
+# The admin's own URLs are Django's; the matrix checks its entrance, and only superusers are staff here.
+NOT_IN_MATRIX_NAMESPACES = {"admin"}
+
+
+def _url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            if pattern.namespace in NOT_IN_MATRIX_NAMESPACES:
+                continue
+            yield from _url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name}" if pattern.name else f"{namespace}<unnamed {pattern.pattern}>"
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    listed = {name for name, *_ in MATRIX}
+    missing = sorted(set(_url_names()) - listed)
+    assert missing == [], f"URL patterns without a row in the permission matrix: {missing}"
+
+
+def _url(name, target, objects):
+    if target is None:
+        return reverse(name)
+    if target == "reset_link":
+        return reverse(name, kwargs={"uidb64": "MQ", "token": "set-password"})
+    return reverse(name, args=[objects[target].pk])
+
+
+@pytest.mark.parametrize(("name", "target", "method", "expected"), MATRIX,
+                         ids=[f"{name}-{target or 'page'}" for name, target, *_ in MATRIX])
+def test_permission_matrix(name, target, method, expected, personas, tree, member_in_a, member_in_c):
+    objects = {"member_in_a": member_in_a, "member_in_c": member_in_c, "unit_a": tree.branch_a,
+               "unit_c": tree.branch_c}
+    url = _url(name, target, objects)
+    failures = []
+    for persona in PERSONAS:
+        response = getattr(client_for(personas[persona]), method)(url)
+        want = expected[persona]
+        if want == LOGIN:
+            ok = response.status_code == 302 and response["Location"].startswith(reverse("login"))
+        else:
+            ok = response.status_code == want
+        if not ok:
+            failures.append(f"{persona}: got {response.status_code}, want {want}")
+    assert failures == [], f"{method.upper()} {url}: " + "; ".join(failures)
+
+
+@pytest.mark.parametrize("name", ["members:deactivate", "members:transfer", "members:edit"])
+def test_a_refused_post_changes_nothing(name, personas, tree, member_in_a):
+    before = Member.objects.values().get(pk=member_in_a.pk)
+    url = reverse(name, args=[member_in_a.pk])
+    data = {"reason": "thử", "to_unit": tree.branch_b.pk, "full_name": "Tên khác"}
+    assert client_for(personas["sibling_secretary"]).post(url, data).status_code == 404
+    assert client_for(personas["member_user"]).post(url, data).status_code == 403
+    assert client_for(personas["outsider"]).post(url, data).status_code == 404
+    assert Member.objects.values().get(pk=member_in_a.pk) == before

@@ -1,0 +1,32 @@
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+from django.test import RequestFactory
+
+from members.demo import DEMO_PASSWORD, load_scale
+from members.models import Member, RoleAssignment, Unit, UnitKind
+
+
+def test_seed_demo_builds_the_demo_tree_and_accounts_once(db):
+    call_command("seed_demo")
+    units, members, roles = Unit.objects.count(), Member.objects.count(), RoleAssignment.objects.count()
+    call_command("seed_demo")
+    assert (Unit.objects.count(), Member.objects.count(), RoleAssignment.objects.count()) == (units, members, roles)
+    assert Unit.objects.filter(kind=UnitKind.GRASSROOTS).count() >= 3
+    assert 140 <= members <= 170
+    request = RequestFactory().post("/accounts/login/")
+    for username in ("admin", "thanhdoan", "thuongvu", "bithu", "bithu2", "doanvien"):
+        assert authenticate(request, username=username, password=DEMO_PASSWORD) is not None, username
+    bithu, bithu2 = Member.objects.get(user__username="bithu"), Member.objects.get(user__username="bithu2")
+    assert Unit.objects.get_parent(bithu.unit) == Unit.objects.get_parent(bithu2.unit)
+    assert Member.objects.get(user__username="doanvien").unit == bithu.unit
+    assert all(not problem for problem in Unit.objects.find_problems())
+
+
+def test_the_scale_tree_is_a_valid_tree(db):
+    call_command("seed_demo")
+    load_scale(sectors=2, grassroots_per_sector=3, branches_per_grassroots=2, members_per_branch=4)
+    assert all(not problem for problem in Unit.objects.find_problems())
+    assert Unit.objects.filter(code__startswith="scale-", kind=UnitKind.BRANCH).count() == 12
+    assert Member.objects.filter(unit__code__startswith="scale-").count() == 48
+    sector = Unit.objects.get(code="scale-s01")
+    assert Unit.objects.get_parent(sector).code == "thanh-doan" and Unit.objects.get_children_count(sector) == 3

@@ -1,0 +1,135 @@
+"""The portal's frame: health check, sign-in and lockout, sessions, language, deployment settings."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import DatabaseError
+from django.urls import reverse
+
+from tests.conftest import client_for
+from tests.factories import PASSWORD
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_healthz_answers_ok(db, client):
+    response = client.get("/healthz")
+    assert (response.status_code, response.content) == (200, b"ok")
+
+
+def test_healthz_answers_503_without_a_database(db, client, monkeypatch):
+    class Unreachable:
+        def cursor(self):
+            raise DatabaseError("down")
+
+    monkeypatch.setattr("config.views.connection", Unreachable())
+    assert client.get("/healthz").status_code == 503
+
+
+def _login(client, username, password, ip="10.0.0.1"):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_sign_in_and_out(client, secretary):
+    response = _login(client, "bithu", PASSWORD)
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_wrong_password_says_so_in_vietnamese(client, secretary):
+    response = _login(client, "bithu", "sai-mat-khau")
+    assert response.status_code == 200
+    assert "mật khẩu chính xác" in response.content.decode()
+
+
+def test_repeated_failures_lock_the_pair_not_everyone(client, secretary, sibling_secretary):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "bithu", "sai-mat-khau")
+    locked = _login(client, "bithu", PASSWORD)
+    assert locked.status_code == 429
+    assert "Đăng nhập" in locked.content.decode() or "tạm dừng" in locked.content.decode()
+    # Another user behind the same address, and the same user from elsewhere, still sign in.
+    assert _login(client, "bithu2", PASSWORD).status_code == 302
+    assert _login(client_for(None), "bithu", PASSWORD, ip="10.0.0.2").status_code == 302
+
+
+def test_the_lock_ends_after_the_cool_off(client, secretary):
+    from axes.models import AccessAttempt
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "bithu", "sai-mat-khau")
+    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.first().attempt_time - settings.AXES_COOLOFF_TIME * 2)
+    assert _login(client, "bithu", PASSWORD).status_code == 302
+
+
+def test_an_idle_session_ends(client, secretary):
+    client.force_login(secretary)
+    session = client.session
+    session["last_seen_at"] = int(time.time()) - int(settings.SESSION_IDLE_TIMEOUT.total_seconds()) - 5
+    session["started_at"] = int(time.time()) - 100
+    session.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_session_ends_after_the_absolute_limit(client, secretary):
+    client.force_login(secretary)
+    session = client.session
+    session["started_at"] = int(time.time()) - int(settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()) - 5
+    session["last_seen_at"] = int(time.time())
+    session.save()
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_vietnamese_is_the_default_and_english_is_a_switch_away(client, secretary):
+    client.force_login(secretary)
+    assert "Trang chủ" in client.get(reverse("home")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
+    assert "Home" in client.get(reverse("home")).content.decode()
+
+
+def test_pages_carry_a_strict_content_security_policy(client, secretary):
+    client.force_login(secretary)
+    policy = client.get(reverse("home"))["Content-Security-Policy"]
+    for directive in ("script-src 'self'", "style-src 'self'", "object-src 'none'", "base-uri 'none'",
+                      "frame-ancestors 'none'"):
+        assert directive in policy
+
+
+def test_error_pages_are_in_vietnamese(client, secretary, member_in_c):
+    client.force_login(secretary)
+    response = client.get(reverse("members:detail", args=[member_in_c.pk]))
+    assert response.status_code == 404
+    assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_the_deployment_checklist_passes():
+    env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_HTTPS": "1",
+           "DJANGO_SECRET_KEY": "a-production-like-secret-key-with-enough-length-and-variety-0123456789",
+           "DJANGO_ALLOWED_HOSTS": "portal.example.org"}
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("name", "value"), [("DJANGO_DEBUG", "maybe"), ("DJANGO_SESSION_IDLE_MINUTES", "ten")])
+def test_a_bad_setting_stops_the_start_with_a_clear_error(name, value):
+    env = {**os.environ, name: value}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
+                            text=True)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and name in result.stderr
+
+
+def test_the_vietnamese_catalogue_is_complete():
+    po = ROOT / "locale/vi/LC_MESSAGES/django.po"
+    result = subprocess.run(["msgfmt", "--statistics", "-o", "/dev/null", str(po)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
