@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.middleware.locale import LocaleMiddleware
 from django.utils.translation import gettext as _
 
 # Refreshing the idle clock on every request would write the session row each time;
@@ -34,3 +35,15 @@ class SessionTimeoutMiddleware:
             return
         if now - last_seen >= _TOUCH_INTERVAL_SECONDS or "last_seen_at" not in session:
             session["last_seen_at"] = now
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Vietnamese unless the person chose English with the page's switch.
+
+    Many phones here are set to English; the browser's Accept-Language would then hide the Vietnamese
+    portal from people who read it best, so only the language cookie chooses.
+    """
+
+    def process_request(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        super().process_request(request)

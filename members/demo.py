@@ -160,9 +160,9 @@ def load_demo(*, today: datetime.date | None = None, members_per_branch: int = 1
         admin.set_password(DEMO_PASSWORD)
         admin.save()
     for index, (username, full_name, unit_code, role) in enumerate(DEMO_ACCOUNTS, start=1):
-        family, _, given = full_name.rpartition(" ")
+        # Vietnamese names read family name first; Django's get_full_name() puts first_name first.
         user, created = User.objects.get_or_create(username=username, defaults={
-            "first_name": given, "last_name": family, "email": f"{username}@example.org"})
+            "first_name": full_name, "last_name": "", "email": f"{username}@example.org"})
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()

@@ -13,8 +13,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = "Hà"
-    last_name = "Nguyễn Thị"
+    first_name = "Nguyễn Thị Hà"
+    last_name = ""
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
