@@ -1,10 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from config import views
 from members.forms import LoginForm
+
+admin.site.site_header = _("Three Responsibilities: site administration")
+admin.site.site_title = _("Site administration")
+admin.site.index_title = _("Units, members and accounts")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members import services
 from members.audit import action_label
-from members.models import AuditEntry, Member, RoleAssignment, Unit
+from members.models import AuditEntry, Member, RoleAssignment, Unit, UnitKind
 
 
 def _report_refusal(request, error: Exception) -> None:
@@ -23,6 +23,16 @@ class UnitAdminForm(forms.ModelForm):
     class Meta:
         model = Unit
         fields = ("parent", *services.UNIT_FIELDS)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        parent = cleaned_data.get("parent") if self.instance.pk is None else Unit.objects.get_parent(self.instance)
+        if cleaned_data.get("kind"):
+            try:
+                services.validate_unit_placement(parent=parent, kind=cleaned_data["kind"])
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned_data
 
 
 @admin.register(Unit)
@@ -61,6 +71,12 @@ class MemberAdmin(admin.ModelAdmin):
     raw_id_fields = ("user",)
     fields = ("unit", "user", *services.MEMBER_FIELDS, "status")
     actions = ("deactivate_selected",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "unit":
+            # Members belong to branches; unions above them have none of their own.
+            kwargs["queryset"] = Unit.objects.filter(kind=UnitKind.BRANCH, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         # A change of unit is a transfer and a change of status has a reason: both have their own pages.

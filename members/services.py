@@ -31,7 +31,7 @@ def _require_site_admin(actor) -> None:
 
 
 def _require_member_unit(unit: Unit) -> None:
-    if unit.kind != UnitKind.BRANCH and not unit.is_leaf():
+    if unit.kind != UnitKind.BRANCH:
         raise ValidationError({"unit": _("Members belong to a branch: choose a branch, not %(unit)s.") % {"unit": unit}})
 
 
@@ -142,12 +142,17 @@ def member_transfer(*, actor, member: Member, to_unit: Unit, reason: str = "") -
     return member
 
 
+def validate_unit_placement(*, parent: Unit | None, kind: str) -> None:
+    """City union above sector unions above grassroots unions above branches."""
+    if parent is not None and not parent.may_contain(kind):
+        raise ValidationError({"kind": _("A %(kind)s cannot be placed under %(parent)s.")
+                               % {"kind": UnitKind(kind).label.lower(), "parent": parent}})
+
+
 def unit_create(*, actor, parent: Unit | None, **fields) -> Unit:
     _require_site_admin(actor)
     values = {name: value for name, value in fields.items() if name in UNIT_FIELDS}
-    if parent is not None and not parent.may_contain(values["kind"]):
-        raise ValidationError({"kind": _("A %(kind)s cannot be placed under %(parent)s.")
-                               % {"kind": UnitKind(values["kind"]).label.lower(), "parent": parent}})
+    validate_unit_placement(parent=parent, kind=values["kind"])
     Unit(**values, path="0", depth=1).full_clean(exclude=["path", "depth", "numchild"])
     with transaction.atomic():
         unit = Unit.objects.add_child(parent, values) if parent is not None else Unit.objects.add_root(values)
@@ -164,10 +169,7 @@ def unit_update(*, actor, unit: Unit, **fields) -> Unit:
         for name, value in fields.items():
             if name in UNIT_FIELDS:
                 setattr(unit, name, value)
-        parent = Unit.objects.get_parent(unit)
-        if parent is not None and not parent.may_contain(unit.kind):
-            raise ValidationError({"kind": _("A %(kind)s cannot be placed under %(parent)s.")
-                                   % {"kind": UnitKind(unit.kind).label.lower(), "parent": parent}})
+        validate_unit_placement(parent=Unit.objects.get_parent(unit), kind=unit.kind)
         unit.full_clean()
         before, after = audit.changed_fields(before, audit.snapshot(unit, UNIT_FIELDS))
         if after:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from members import services
 from members.access import Action, policy
+from members.models import UnitKind
 from members.audit import entries_for
 from members.filters import MemberFilter
 from members.forms import MemberForm, OptionalReasonForm, ProfileForm, ReasonForm, TransferForm, UnitSwitchForm
@@ -78,7 +79,7 @@ def member_create(request):
     if unit is None or not policy.can(request.user, Action.MANAGE_MEMBERS, unit):
         raise PermissionDenied
     form = MemberForm(request.POST or None, user=request.user,
-                      initial={"unit": unit.pk} if unit.is_leaf() else None)
+                      initial={"unit": unit.pk} if unit.kind == UnitKind.BRANCH else None)
     if request.method == "POST" and form.is_valid():
         fields = {name: value for name, value in form.cleaned_data.items() if name != "unit"}
         try:

@@ -139,3 +139,49 @@ def test_the_vietnamese_catalogue_is_complete():
     result = subprocess.run(["msgfmt", "--statistics", "-o", "/dev/null", str(po)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
+
+
+def test_password_reset_by_mail(client, secretary, mailoutbox):
+    client.post(reverse("password_reset"), {"email": secretary.email})
+    assert len(mailoutbox) == 1
+    message = mailoutbox[0]
+    assert "mật khẩu" in message.subject.lower()
+    link = next(line for line in message.body.splitlines() if "/accounts/reset/" in line)
+    path = link.split("testserver", 1)[1]
+    form_page = client.get(path, follow=True)
+    assert form_page.context["validlink"]
+    response = client.post(form_page.redirect_chain[-1][0],
+                           {"new_password1": "Mat-khau-moi-2026", "new_password2": "Mat-khau-moi-2026"})
+    assert response.status_code == 302
+    secretary.refresh_from_db()
+    assert secretary.check_password("Mat-khau-moi-2026")
+
+
+def test_behind_a_proxy_the_lock_follows_the_client_address(client, secretary, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.254"
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "bithu", "password": "sai"}, REMOTE_ADDR=proxy,
+                    HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert client.post(reverse("login"), {"username": "bithu", "password": PASSWORD}, REMOTE_ADDR=proxy,
+                       HTTP_X_FORWARDED_FOR="203.0.113.7").status_code == 429
+    other_client = client_for(None)
+    response = other_client.post(reverse("login"), {"username": "bithu", "password": PASSWORD},
+                                 REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.9")
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize(("proxies", "forwarded_for", "expected"), [
+    (0, "203.0.113.7", "10.0.0.254"),           # no proxy trusted: the header is the client's own claim
+    (1, "203.0.113.7", "203.0.113.7"),          # nginx appended the address it saw
+    (1, "1.1.1.1, 203.0.113.7", "203.0.113.7"),  # a forged entry on the left is ignored
+    (2, "203.0.113.7, 10.0.0.9", "203.0.113.7"),
+    (1, "", "10.0.0.254"),
+    (1, "not-an-address", "10.0.0.254"),
+])
+def test_the_client_address_trusts_only_our_proxies(proxies, forwarded_for, expected, settings, rf):
+    from config.client_ip import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR=forwarded_for)
+    assert client_ip(request) == expected
