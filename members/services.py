@@ -53,18 +53,23 @@ def _locked(member: Member) -> Member:
     return Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
 
 
-def member_update(*, actor, member: Member, **fields) -> Member:
-    unknown = set(fields) - set(MEMBER_FIELDS)
+def _apply_changes(instance, allowed: tuple[str, ...], fields: dict) -> tuple[dict, dict]:
+    """Set the fields, validate the instance, and return what changed as (before, after) for the audit entry."""
+    unknown = set(fields) - set(allowed)
     if unknown:
-        raise ValueError(f"member_update does not change {sorted(unknown)}")
+        raise ValueError(f"{type(instance).__name__} fields {sorted(unknown)} are not changed here")
+    before = audit.snapshot(instance, allowed)
+    for name, value in fields.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    return audit.changed_fields(before, audit.snapshot(instance, allowed))
+
+
+def member_update(*, actor, member: Member, **fields) -> Member:
     with transaction.atomic():
         member = _locked(member)
         _require(actor, Action.MANAGE_MEMBERS, member.unit)
-        before = audit.snapshot(member, MEMBER_FIELDS)
-        for name, value in fields.items():
-            setattr(member, name, value)
-        member.full_clean()
-        before, after = audit.changed_fields(before, audit.snapshot(member, MEMBER_FIELDS))
+        before, after = _apply_changes(member, MEMBER_FIELDS, fields)
         if after:
             member.save()
             audit.record(action=audit.MEMBER_UPDATED, actor=actor, unit=member.unit, target=member,
@@ -74,16 +79,9 @@ def member_update(*, actor, member: Member, **fields) -> Member:
 
 def profile_update(*, actor, **fields) -> Member:
     """A member keeps their own contact details; the rest of the record is the branch's."""
-    unknown = set(fields) - set(PROFILE_FIELDS)
-    if unknown:
-        raise ValueError(f"profile_update does not change {sorted(unknown)}")
     with transaction.atomic():
-        member = Member.objects.select_for_update().select_related("unit").get(user=actor)
-        before = audit.snapshot(member, PROFILE_FIELDS)
-        for name, value in fields.items():
-            setattr(member, name, value)
-        member.full_clean()
-        before, after = audit.changed_fields(before, audit.snapshot(member, PROFILE_FIELDS))
+        member = Member.objects.select_for_update().select_related("unit", "user").get(user=actor)
+        before, after = _apply_changes(member, PROFILE_FIELDS, fields)
         if after:
             member.save()
             if member.user.email != member.email and "email" in after:
@@ -165,13 +163,11 @@ def unit_update(*, actor, unit: Unit, **fields) -> Unit:
     _require_site_admin(actor)
     with transaction.atomic():
         unit = Unit.objects.select_for_update().get(pk=unit.pk)
-        before = audit.snapshot(unit, UNIT_FIELDS)
-        for name, value in fields.items():
-            if name in UNIT_FIELDS:
-                setattr(unit, name, value)
+        before, after = _apply_changes(unit, UNIT_FIELDS, fields)
         validate_unit_placement(parent=Unit.objects.get_parent(unit), kind=unit.kind)
-        unit.full_clean()
-        before, after = audit.changed_fields(before, audit.snapshot(unit, UNIT_FIELDS))
+        if any(not unit.may_contain(kind) for kind in Unit.objects.get_children(unit).values_list("kind", flat=True)):
+            raise ValidationError({"kind": _("The units under %(unit)s must stay below it in the tree.")
+                                   % {"unit": unit}})
         if after:
             unit.save()
             audit.record(action=audit.UNIT_UPDATED, actor=actor, unit=unit, target=unit, before=before, after=after)

@@ -35,12 +35,18 @@ def _add_service_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _working_unit(request, action: Action):
+    """The unit chosen in the switcher, if the person may do ``action`` there; else 403."""
+    unit = current_unit(request)
+    if unit is None or not policy.can(request.user, action, unit):
+        raise PermissionDenied
+    return unit
+
+
 @login_required
 @require_GET
 def member_list(request):
-    unit = current_unit(request)
-    if unit is None or not policy.can(request.user, Action.VIEW_MEMBERS, unit):
-        raise PermissionDenied
+    unit = _working_unit(request, Action.VIEW_MEMBERS)
     members = policy.members(request.user, Action.VIEW_MEMBERS).filter(unit.subtree_q("unit__path"))
     member_filter = MemberFilter(request.GET, queryset=members.select_related("unit"), request=request)
     paginator = Paginator(member_filter.qs, settings.MEMBER_LIST_PAGE_SIZE)
@@ -75,9 +81,7 @@ def member_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_create(request):
-    unit = current_unit(request)
-    if unit is None or not policy.can(request.user, Action.MANAGE_MEMBERS, unit):
-        raise PermissionDenied
+    unit = _working_unit(request, Action.MANAGE_MEMBERS)
     form = MemberForm(request.POST or None, user=request.user,
                       initial={"unit": unit.pk} if unit.kind == UnitKind.BRANCH else None)
     if request.method == "POST" and form.is_valid():
@@ -218,10 +222,8 @@ def unit_switch(request):
 @login_required
 @require_GET
 def audit_list(request):
-    unit = current_unit(request)
-    if unit is None or not policy.can(request.user, Action.VIEW_AUDIT, unit):
-        raise PermissionDenied
-    entries = policy.audit_entries(request.user).filter(unit.subtree_q("unit__path")).select_related("unit", "target_type")
+    unit = _working_unit(request, Action.VIEW_AUDIT)
+    entries = policy.audit_entries(request.user).filter(unit.subtree_q("unit__path")).select_related("unit")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "members/audit_list.html", {
         "page": page, "unit": unit, "ancestors": visible_ancestors(request.user, unit),

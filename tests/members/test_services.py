@@ -144,3 +144,16 @@ def test_assigning_and_revoking_a_role(superuser, tree):
 def test_unregistered_audit_actions_are_refused(tree):
     with pytest.raises(ValueError):
         audit.record(action="member.teleported", actor=None, unit=tree.city)
+
+
+def test_a_unit_cannot_become_a_branch_while_it_has_branches(superuser, tree):
+    with pytest.raises(ValidationError):
+        services.unit_update(actor=superuser, unit=tree.g1, kind=UnitKind.BRANCH)
+    tree.g1.refresh_from_db()
+    assert tree.g1.kind == UnitKind.GRASSROOTS
+
+
+def test_renaming_a_unit_is_audited(superuser, tree):
+    services.unit_update(actor=superuser, unit=tree.branch_a, name="Chi đoàn Khoa Nội tổng hợp")
+    entry = AuditEntry.objects.get(action=audit.UNIT_UPDATED)
+    assert entry.after == {"name": "Chi đoàn Khoa Nội tổng hợp"}
