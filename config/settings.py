@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "treebeard",
     "members",
+    "movements",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from members.access import Action, policy
-from members.selectors import own_member_record, unit_figures, units_with_roles
+from members.selectors import current_unit, own_member_record, unit_figures, units_with_roles
+from movements.selectors import home_tasks
 
 
 @never_cache
@@ -37,4 +38,7 @@ def home(request):
             "may_view_members": may_view_members,
             "may_manage_members": policy.can(request.user, Action.MANAGE_MEMBERS, unit),
         })
-    return render(request, "home.html", {"cards": cards, "member": own_member_record(request.user)})
+    member = own_member_record(request.user)
+    return render(request, "home.html", {
+        "cards": cards, "member": member, "tasks": home_tasks(request.user, member, current_unit(request)),
+    })

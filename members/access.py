@@ -27,6 +27,11 @@ class Action(StrEnum):
     VIEW_MEMBERS = "members.view"
     MANAGE_MEMBERS = "members.manage"
     VIEW_AUDIT = "audit.view"
+    MANAGE_YEAR = "year.manage"
+    VIEW_COMMITMENTS = "commitments.view"
+    REVIEW_COMMITMENTS = "commitments.review"
+    # What a member does on their own commitment; granted to the owner only (see OWNER_ACTIONS).
+    EDIT_OWN_COMMITMENT = "commitments.edit_own"
 
 
 _OFFICERS = frozenset({Role.SECRETARY, Role.DEPUTY_SECRETARY, Role.COMMITTEE})
@@ -37,7 +42,18 @@ RIGHTS: dict[Action, frozenset[Role]] = {
     Action.VIEW_MEMBERS: _OFFICERS,
     Action.MANAGE_MEMBERS: _OFFICERS,
     Action.VIEW_AUDIT: _OFFICERS,
+    Action.MANAGE_YEAR: frozenset({Role.COMMITTEE}),
+    Action.VIEW_COMMITMENTS: _OFFICERS,
+    Action.REVIEW_COMMITMENTS: _OFFICERS,
+    Action.EDIT_OWN_COMMITMENT: frozenset(),
 }
+
+# Actions a person may take on what is their own (their record, their commitment), whatever their roles.
+OWNER_ACTIONS = frozenset({Action.VIEW_MEMBERS, Action.VIEW_COMMITMENTS, Action.EDIT_OWN_COMMITMENT})
+
+
+def _owns(user, member: Member) -> bool:
+    return member.user_id is not None and member.user_id == getattr(user, "pk", None)
 
 
 @dataclass(frozen=True)
@@ -148,21 +164,39 @@ class AccessPolicy:
         return self.scope(user, Member.objects.all(), action=action, path_field="unit__path")
 
     def may_on_member(self, user, action: Action, member: Member) -> bool:
-        if action == Action.VIEW_MEMBERS and member.user_id is not None and member.user_id == user.pk:
+        if action in OWNER_ACTIONS and _owns(user, member):
             return True
         return self.can(user, action, member.unit)
+
+    def decide_on_member(self, user, action: Action, member: Member) -> None:
+        """404 for what lies outside the user's reach (their own record never does); 403 without the right."""
+        if not _owns(user, member) and not self.sees(user, member.unit):
+            raise Http404
+        if not self.may_on_member(user, action, member):
+            raise PermissionDenied
 
     def get_member(self, user, action: Action, pk) -> Member:
         try:
             member = Member.objects.select_related("unit", "user").get(pk=pk)
         except (Member.DoesNotExist, ValueError):
             raise Http404 from None
-        own_record = member.user_id is not None and member.user_id == user.pk
-        if not own_record and not self.sees(user, member.unit):
-            raise Http404
-        if not self.may_on_member(user, action, member):
-            raise PermissionDenied
+        self.decide_on_member(user, action, member)
         return member
+
+    def scope_with_own(self, user, queryset: QuerySet, *, action: Action, path_field: str,
+                       owner_field: str) -> QuerySet:
+        """Objects in the subtrees where ``action`` is allowed, plus the user's own."""
+        q = self._scope_q(user, action, path_field)
+        if q is None:
+            return queryset
+        if action in OWNER_ACTIONS and getattr(user, "is_authenticated", False):
+            q |= Q(**{owner_field: user})
+        return queryset.filter(q)
+
+    def ancestor_paths(self, user) -> list[str]:
+        """Paths of every unit at or above the units the user holds a role in: what applies to them."""
+        step = Unit.steplen
+        return sorted({g.unit_path[:end] for g in _grants(user) for end in range(step, len(g.unit_path) + 1, step)})
 
     # Audit log
 

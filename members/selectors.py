@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
@@ -47,6 +48,14 @@ def current_unit(request) -> Unit | None:
             roots = policy.root_units(user)
             unit = roots[0] if roots else None
     request._current_unit = unit
+    return unit
+
+
+def working_unit(request, action: Action):
+    """The unit chosen in the switcher, if the person may do ``action`` there; else 403."""
+    unit = current_unit(request)
+    if unit is None or not policy.can(request.user, action, unit):
+        raise PermissionDenied
     return unit
 
 

@@ -15,9 +15,18 @@ from members.access import Action, policy
 from members.models import UnitKind
 from members.audit import entries_for
 from members.filters import MemberFilter
-from members.forms import MemberForm, OptionalReasonForm, ProfileForm, ReasonForm, TransferForm, UnitSwitchForm
+from members.forms import (
+    MemberForm,
+    OptionalReasonForm,
+    ProfileForm,
+    ReasonForm,
+    TransferForm,
+    UnitSwitchForm,
+    add_service_errors,
+)
 from members.selectors import (
     SESSION_UNIT_KEY,
+    working_unit,
     child_units_with_counts,
     current_unit,
     own_member_record,
@@ -26,27 +35,10 @@ from members.selectors import (
 )
 
 
-def _add_service_errors(form, error: ValidationError) -> None:
-    """Put a service's refusal on the form, at the field it names when it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _working_unit(request, action: Action):
-    """The unit chosen in the switcher, if the person may do ``action`` there; else 403."""
-    unit = current_unit(request)
-    if unit is None or not policy.can(request.user, action, unit):
-        raise PermissionDenied
-    return unit
-
-
 @login_required
 @require_GET
 def member_list(request):
-    unit = _working_unit(request, Action.VIEW_MEMBERS)
+    unit = working_unit(request, Action.VIEW_MEMBERS)
     members = policy.members(request.user, Action.VIEW_MEMBERS).filter(unit.subtree_q("unit__path"))
     member_filter = MemberFilter(request.GET, queryset=members.select_related("unit"), request=request)
     paginator = Paginator(member_filter.qs, settings.MEMBER_LIST_PAGE_SIZE)
@@ -81,7 +73,7 @@ def member_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_create(request):
-    unit = _working_unit(request, Action.MANAGE_MEMBERS)
+    unit = working_unit(request, Action.MANAGE_MEMBERS)
     form = MemberForm(request.POST or None, user=request.user,
                       initial={"unit": unit.pk} if unit.kind == UnitKind.BRANCH else None)
     if request.method == "POST" and form.is_valid():
@@ -89,7 +81,7 @@ def member_create(request):
         try:
             member = services.member_create(actor=request.user, unit=form.cleaned_data["unit"], **fields)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s was added.") % {"name": member})
             return redirect("members:detail", pk=member.pk)
@@ -107,7 +99,7 @@ def member_edit(request, pk):
         try:
             services.member_update(actor=request.user, member=member, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The changes were saved."))
             return redirect("members:detail", pk=member.pk)
@@ -125,7 +117,7 @@ def _member_status_view(request, pk, *, deactivate: bool):
         try:
             service(actor=request.user, member=member, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             done = _("%(name)s was deactivated.") if deactivate else _("%(name)s was reactivated.")
             messages.success(request, done % {"name": member})
@@ -158,7 +150,7 @@ def member_transfer(request, pk):
             services.member_transfer(actor=request.user, member=member, to_unit=form.cleaned_data["to_unit"],
                                      reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("%(name)s now belongs to %(unit)s.")
                              % {"name": member, "unit": form.cleaned_data["to_unit"]})
@@ -182,7 +174,7 @@ def profile(request):
         try:
             services.profile_update(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your profile was saved."))
             return redirect("members:profile")
@@ -222,7 +214,7 @@ def unit_switch(request):
 @login_required
 @require_GET
 def audit_list(request):
-    unit = _working_unit(request, Action.VIEW_AUDIT)
+    unit = working_unit(request, Action.VIEW_AUDIT)
     entries = policy.audit_entries(request.user).filter(unit.subtree_q("unit__path")).select_related("unit")
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "members/audit_list.html", {

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from members.demo import DEMO_PASSWORD, load_demo, load_scale
+from movements.demo import load_demo_year
 
 
 class Command(BaseCommand):
@@ -13,6 +14,8 @@ class Command(BaseCommand):
     def handle(self, *args, scale, **options):
         result = load_demo()
         self.stdout.write(f"Demo: {result['units']} units, {result['members_created']} members added.")
+        if load_demo_year() is not None:
+            self.stdout.write("Demo movement year opened, with commitments in every state.")
         if scale == "city":
             result = load_scale()
             self.stdout.write(f"City scale: {result['units']} units, {result['members_created']} members added.")

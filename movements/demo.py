@@ -1,0 +1,72 @@
+"""A demo movement year in its evidence period, with commitments in every state. Safe to run again."""
+
+import datetime
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import Member, MemberStatus, Unit
+from movements.models import Commitment, CommitmentState, Criterion, MovementYear, Pledge, TargetKind, YearState
+from movements.services import year_open
+
+# Pledges a member might write under each criterion: (text, kind, value, unit).
+PLEDGE_TEXTS = {
+    "work": [
+        ("Hoàn thành đúng hạn 100% công việc được giao", TargetKind.NUMBER, 100, "%"),
+        ("Đề xuất 01 cải tiến quy trình tiếp nhận người bệnh", TargetKind.NUMBER, 1, "cải tiến"),
+        ("Tham gia đầy đủ sinh hoạt chi đoàn hằng tháng", TargetKind.NUMBER, 12, "buổi"),
+    ],
+    "people": [
+        ("Không để người bệnh phàn nàn về thái độ phục vụ", TargetKind.DONE, None, ""),
+        ("Trực bàn hướng dẫn thanh niên mỗi tháng", TargetKind.NUMBER, 4, "buổi"),
+    ],
+    "self": [
+        ("Hoàn thành khóa tiếng Anh B1", TargetKind.DONE, None, ""),
+        ("Tham gia 02 lớp cập nhật kiến thức chuyên môn", TargetKind.NUMBER, 2, "lớp"),
+    ],
+}
+STATE_SPREAD = [CommitmentState.APPROVED] * 5 + [CommitmentState.SUBMITTED] * 3 + [
+    CommitmentState.RETURNED, CommitmentState.DRAFT, None, None]
+
+
+@transaction.atomic
+def load_demo_year(*, today: datetime.date | None = None) -> MovementYear | None:
+    today = today or timezone.localdate()
+    unit = Unit.objects.filter(code="doan-so-y-te").first()
+    if unit is None or MovementYear.objects.filter(unit=unit, year=today.year).exists():
+        return None
+    from django.contrib.auth import get_user_model
+
+    committee = get_user_model().objects.get(username="admin")
+    movement_year = year_open(
+        actor=committee, unit=unit, year=today.year,
+        registration_opens=datetime.date(today.year, 1, 1), registration_closes=today + datetime.timedelta(days=30),
+        evidence_opens=datetime.date(today.year, 2, 1), evidence_closes=today + datetime.timedelta(days=30),
+        evaluation_opens=today + datetime.timedelta(days=31), evaluation_closes=today + datetime.timedelta(days=50),
+    )
+    MovementYear.objects.filter(pk=movement_year.pk).update(state=YearState.OPEN)
+    criteria = list(Criterion.objects.filter(movement_year=movement_year))
+    rng = random.Random(3)
+    members = (Member.objects.filter(unit__path__startswith=Unit.objects.get(code="bvndgd").path,
+                                     status=MemberStatus.ACTIVE)
+               .exclude(user__username="doanvien").select_related("unit").order_by("pk"))
+    now = timezone.now()
+    for index, member in enumerate(members):
+        state = STATE_SPREAD[index % len(STATE_SPREAD)]
+        if state is None:
+            continue
+        commitment = Commitment.objects.create(
+            member=member, movement_year=movement_year, state=state,
+            submitted_at=now if state != CommitmentState.DRAFT else None,
+            review_comment="Cam kết trách nhiệm với nhân dân cần chỉ tiêu cụ thể hơn."
+            if state == CommitmentState.RETURNED else "",
+        )
+        for responsibility, texts in PLEDGE_TEXTS.items():
+            choices = [c for c in criteria if c.responsibility == responsibility
+                       and c.applies_to_sector(member.unit.sector)]
+            text, kind, value, target_unit = rng.choice(texts)
+            Pledge.objects.create(commitment=commitment, criterion=rng.choice(choices), text=text, target_kind=kind,
+                                  target_value=value, target_unit=target_unit,
+                                  due_date=datetime.date(today.year, 12, 15))
+    return movement_year

@@ -1,0 +1,86 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members.forms import DateInput
+from movements.models import Criterion, MovementYear, Pledge, Responsibility
+from movements.services import YEAR_DATE_FIELDS
+
+
+class MovementYearForm(forms.ModelForm):
+    class Meta:
+        model = MovementYear
+        fields = ("year", *YEAR_DATE_FIELDS, "work_label", "people_label", "self_label")
+        widgets = {name: DateInput() for name in YEAR_DATE_FIELDS}
+
+
+class CriterionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, criterion):
+        return criterion.title
+
+
+class PledgeForm(forms.ModelForm):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Pledge
+        fields = ("criterion", "text", "target_kind", "target_value", "target_unit", "due_date")
+        field_classes = {"criterion": CriterionChoiceField}
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2, "placeholder": _("e.g. Giải quyết đúng hạn 100% hồ sơ được giao")}),
+            "due_date": DateInput(),
+            "target_value": forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+        }
+
+    def __init__(self, *args, criteria, movement_year: MovementYear, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["criterion"]
+        field.queryset = criteria
+        # Grouped by responsibility, with the year's own wording of each.
+        field.choices = [("", "---------")] + [
+            (movement_year.label_for(responsibility),
+             [(c.pk, c.title) for c in criteria if c.responsibility == responsibility])
+            for responsibility in Responsibility.values
+        ]
+
+
+class BasePledgeFormSet(forms.BaseFormSet):
+    def __init__(self, *args, criteria, movement_year, **kwargs):
+        self.criteria_queryset = criteria
+        self.movement_year = movement_year
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {"criteria": self.criteria_queryset, "movement_year": self.movement_year}
+
+    def pledges(self) -> list[dict]:
+        """The pledges as the member wants them: filled rows not marked for deletion."""
+        return [
+            form.cleaned_data for form in self.forms
+            if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+PledgeFormSet = forms.formset_factory(PledgeForm, formset=BasePledgeFormSet, extra=3, can_delete=True)
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=_("Comment for the member"), required=False,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, pledges, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pledges = list(pledges)
+        for pledge in self.pledges:
+            self.fields[f"pledge_{pledge.pk}"] = forms.CharField(
+                label=_("Comment on this pledge"), required=False, initial=pledge.review_comment,
+                widget=forms.Textarea(attrs={"rows": 2}))
+
+    def pledge_comments(self) -> dict[int, str]:
+        return {pledge.pk: self.cleaned_data.get(f"pledge_{pledge.pk}", "") for pledge in self.pledges}
+
+    def comment_field(self, pledge):
+        return self[f"pledge_{pledge.pk}"]
+
+
+def criteria_for(movement_year: MovementYear, sector: str):
+    return Criterion.objects.filter(movement_year=movement_year, applies_to__in=["both", sector])

@@ -1,0 +1,183 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Member, Sector, Unit
+
+
+class Responsibility(models.TextChoices):
+    """The three responsibilities are the movement itself: fixed in code, their wording editable per year."""
+
+    WORK = "work", _("Responsibility to work")
+    PEOPLE = "people", _("Responsibility to the people")
+    SELF = "self", _("Responsibility to oneself")
+
+
+class SectorScope(models.TextChoices):
+    BOTH = "both", _("Both sectors")
+    HEALTH = Sector.HEALTH.value, _("Health sector only")
+    ADMINISTRATIVE = Sector.ADMINISTRATIVE.value, _("Administrative sector only")
+
+
+class YearState(models.TextChoices):
+    DRAFT = "draft", _("Being prepared")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class MovementYear(models.Model):
+    """A year of the movement, opened by a committee for its subtree, with its windows and criteria."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="movement_years")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    state = models.CharField(_("state"), max_length=10, choices=YearState.choices, default=YearState.DRAFT)
+    registration_opens = models.DateField(_("registration opens"))
+    registration_closes = models.DateField(_("registration closes"))
+    evidence_opens = models.DateField(_("evidence period starts"))
+    evidence_closes = models.DateField(_("evidence period ends"))
+    evaluation_opens = models.DateField(_("evaluation opens"))
+    evaluation_closes = models.DateField(_("evaluation closes"))
+    work_label = models.CharField(_("label of the responsibility to work"), max_length=120,
+                                  default="Trách nhiệm với công việc")
+    people_label = models.CharField(_("label of the responsibility to the people"), max_length=120,
+                                    default="Trách nhiệm với nhân dân")
+    self_label = models.CharField(_("label of the responsibility to oneself"), max_length=120,
+                                  default="Trách nhiệm với chính mình")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "unit__path"]
+        verbose_name = _("movement year")
+        verbose_name_plural = _("movement years")
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="movement_year_unique",
+                                               violation_error_message=_("This unit has already opened that year."))]
+
+    def __str__(self):
+        return _("Movement year %(year)s — %(unit)s") % {"year": self.year, "unit": self.unit}
+
+    def clean(self):
+        windows = [
+            ("registration_opens", "registration_closes"),
+            ("evidence_opens", "evidence_closes"),
+            ("evaluation_opens", "evaluation_closes"),
+        ]
+        errors = {}
+        for start, end in windows:
+            start_date, end_date = getattr(self, start), getattr(self, end)
+            if start_date and end_date and end_date < start_date:
+                errors[end] = _("The end must not come before the start.")
+        if self.evaluation_opens and self.registration_opens and self.evaluation_opens < self.registration_opens:
+            errors["evaluation_opens"] = _("The evaluation cannot open before the registration.")
+        if errors:
+            raise ValidationError(errors)
+
+    def label_for(self, responsibility: str) -> str:
+        return getattr(self, f"{responsibility}_label")
+
+    def registration_is_open(self, today: datetime.date) -> bool:
+        return self.state == YearState.OPEN and self.registration_opens <= today <= self.registration_closes
+
+
+class Criterion(models.Model):
+    movement_year = models.ForeignKey(MovementYear, on_delete=models.CASCADE, related_name="criteria")
+    responsibility = models.CharField(_("responsibility"), max_length=10, choices=Responsibility.choices)
+    title = models.CharField(_("criterion"), max_length=200)
+    guidance = models.TextField(_("guidance"), blank=True)
+    weight = models.PositiveSmallIntegerField(_("weight"), default=1,
+                                              validators=[MinValueValidator(1), MaxValueValidator(10)])
+    applies_to = models.CharField(_("applies to"), max_length=20, choices=SectorScope.choices,
+                                  default=SectorScope.BOTH)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["responsibility", "position", "id"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+
+    def __str__(self):
+        return self.title
+
+    def applies_to_sector(self, sector: str) -> bool:
+        return self.applies_to in (SectorScope.BOTH, sector)
+
+
+class CommitmentState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for changes")
+    APPROVED = "approved", _("Approved")
+
+
+class Commitment(models.Model):
+    """A member's registration for the year (bản đăng ký): their pledges under the three responsibilities."""
+
+    member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="commitments")
+    movement_year = models.ForeignKey(MovementYear, verbose_name=_("movement year"), on_delete=models.PROTECT,
+                                      related_name="commitments")
+    state = models.CharField(_("state"), max_length=10, choices=CommitmentState.choices,
+                             default=CommitmentState.DRAFT, db_index=True)
+    review_comment = models.TextField(_("secretary's comment"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["member__sort_name", "id"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [models.UniqueConstraint(fields=["member", "movement_year"], name="commitment_unique")]
+
+    def __str__(self):
+        return _("Commitment of %(member)s, %(year)s") % {"member": self.member, "year": self.movement_year.year}
+
+
+class TargetKind(models.TextChoices):
+    NUMBER = "number", _("A number to reach")
+    DONE = "done", _("Done or not done")
+
+
+class Pledge(models.Model):
+    """One promise of a member against a criterion, with a measurable target and a due date."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="pledges")
+    criterion = models.ForeignKey(Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT,
+                                  related_name="pledges")
+    text = models.TextField(_("my pledge"), max_length=1000)
+    target_kind = models.CharField(_("target"), max_length=10, choices=TargetKind.choices, default=TargetKind.DONE)
+    target_value = models.DecimalField(_("target value"), max_digits=10, decimal_places=2, null=True, blank=True,
+                                       validators=[MinValueValidator(0)])
+    target_unit = models.CharField(_("unit of the target"), max_length=50, blank=True,
+                                   help_text=_("e.g. hồ sơ, giờ, lớp học"))
+    due_date = models.DateField(_("due date"))
+    review_comment = models.TextField(_("secretary's comment"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["criterion__responsibility", "criterion__position", "id"]
+        verbose_name = _("pledge")
+        verbose_name_plural = _("pledges")
+
+    def __str__(self):
+        return self.text[:80]
+
+    def clean(self):
+        if self.target_kind == TargetKind.NUMBER and self.target_value is None:
+            raise ValidationError({"target_value": _("Give the number you will reach.")})
+
+    @property
+    def responsibility(self) -> str:
+        return self.criterion.responsibility
+
+    @property
+    def target_display(self) -> str:
+        if self.target_kind == TargetKind.NUMBER and self.target_value is not None:
+            value = self.target_value.normalize()
+            return f"{value:f} {self.target_unit}".strip()
+        return str(TargetKind.DONE.label)

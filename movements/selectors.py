@@ -1,0 +1,82 @@
+"""Reads of the movement year, always scoped by the access policy."""
+
+from django.db.models import Count, Q
+
+from members.access import Action, policy
+from members.models import Member, MemberStatus, Unit
+from movements.models import Commitment, CommitmentState, MovementYear, YearState
+
+
+def years_for(user):
+    """Years the user may read: those opened above or at their units (they apply to them) and below them."""
+    scoped = policy.scope(user, MovementYear.objects.all(), action=None, path_field="unit__path")
+    if user.is_superuser:
+        return scoped.select_related("unit")
+    applying = MovementYear.objects.filter(unit__path__in=policy.ancestor_paths(user))
+    return (scoped | applying).distinct().select_related("unit")
+
+
+def year_applying_to(unit: Unit, *, year: int | None = None) -> MovementYear | None:
+    """The published year that governs a unit: the one opened closest above it, the latest first."""
+    step = Unit.steplen
+    ancestor_paths = [unit.path[:end] for end in range(step, len(unit.path) + 1, step)]
+    years = MovementYear.objects.filter(unit__path__in=ancestor_paths).exclude(state=YearState.DRAFT)
+    if year is not None:
+        years = years.filter(year=year)
+    return years.select_related("unit").order_by("-year", "-unit__depth").first()
+
+
+def commitments_of_unit(user, unit: Unit, movement_year: MovementYear):
+    return (
+        policy.scope(user, Commitment.objects.all(), action=Action.VIEW_COMMITMENTS, path_field="member__unit__path")
+        .filter(unit.subtree_q("member__unit__path"), movement_year=movement_year)
+        .select_related("member__unit")
+        .annotate(pledge_count=Count("pledges"))
+    )
+
+
+def state_counts(user, unit: Unit, movement_year: MovementYear) -> dict:
+    """How many commitments are in each state, and how many active members have none yet."""
+    counts = dict(
+        commitments_of_unit(user, unit, movement_year).order_by().values_list("state").annotate(n=Count("pk"))
+    )
+    members = policy.members(user, Action.VIEW_COMMITMENTS).filter(unit.subtree_q("unit__path"),
+                                                                   status=MemberStatus.ACTIVE)
+    counts["none"] = members.exclude(commitments__movement_year=movement_year).count()
+    return counts
+
+
+def members_without_commitment(user, unit: Unit, movement_year: MovementYear):
+    return (policy.members(user, Action.VIEW_COMMITMENTS)
+            .filter(unit.subtree_q("unit__path"), status=MemberStatus.ACTIVE)
+            .exclude(commitments__movement_year=movement_year).select_related("unit"))
+
+
+def own_commitment(member: Member, movement_year: MovementYear) -> Commitment | None:
+    return (Commitment.objects.filter(member=member, movement_year=movement_year)
+            .prefetch_related("pledges__criterion").first())
+
+
+def waiting_reviews(user, unit: Unit) -> int:
+    """Submitted commitments in the unit's subtree that wait for this reviewer."""
+    if not policy.can(user, Action.REVIEW_COMMITMENTS, unit):
+        return 0
+    return (policy.scope(user, Commitment.objects.filter(state=CommitmentState.SUBMITTED),
+                         action=Action.REVIEW_COMMITMENTS, path_field="member__unit__path")
+            .filter(Q(member__unit__path__startswith=unit.path)).count())
+
+
+def home_tasks(user, member: Member | None, unit: Unit | None) -> list[dict]:
+    """What waits for this person in the movement year: their own registration, and reviews to do."""
+    tasks = []
+    if member is not None and member.is_active:
+        movement_year = year_applying_to(member.unit)
+        if movement_year is not None and movement_year.state == YearState.OPEN:
+            commitment = Commitment.objects.filter(member=member, movement_year=movement_year).first()
+            if commitment is None or commitment.state in (CommitmentState.DRAFT, CommitmentState.RETURNED):
+                tasks.append({"kind": "commitment", "year": movement_year, "commitment": commitment})
+    if unit is not None:
+        waiting = waiting_reviews(user, unit)
+        if waiting:
+            tasks.append({"kind": "review", "count": waiting, "unit": unit})
+    return tasks

@@ -1,0 +1,247 @@
+"""Every write of the movement year: opening a year, members' commitments and their review.
+
+A state change goes through ``_transition``: it locks the row, checks the current state against
+``COMMITMENT_TRANSITIONS`` (the one table of allowed moves), the year's window and the actor's right,
+saves, and records the audit entry, all in one transaction; a refusal changes nothing.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from members import audit
+from members.access import Action, policy
+from members.models import Member, Unit
+from movements.catalogue import CRITERIA
+from movements.models import (
+    Commitment,
+    CommitmentState,
+    Criterion,
+    MovementYear,
+    Pledge,
+    Responsibility,
+    YearState,
+)
+
+YEAR_OPENED = audit.register_action("year.opened", gettext_lazy("Movement year opened"))
+YEAR_PUBLISHED = audit.register_action("year.published", gettext_lazy("Movement year published"))
+COMMITMENT_SAVED = audit.register_action("commitment.saved", gettext_lazy("Commitment saved"))
+COMMITMENT_SUBMITTED = audit.register_action("commitment.submitted", gettext_lazy("Commitment submitted"))
+COMMITMENT_RETURNED = audit.register_action("commitment.returned", gettext_lazy("Commitment returned for changes"))
+COMMITMENT_APPROVED = audit.register_action("commitment.approved", gettext_lazy("Commitment approved"))
+
+YEAR_DATE_FIELDS = (
+    "registration_opens", "registration_closes", "evidence_opens", "evidence_closes",
+    "evaluation_opens", "evaluation_closes",
+)
+PLEDGE_FIELDS = ("criterion", "text", "target_kind", "target_value", "target_unit", "due_date")
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+# Years
+
+
+def year_open(*, actor, unit: Unit, year: int, labels: dict | None = None, **dates) -> MovementYear:
+    """Open a year for the unit's subtree, starting from the unit's previous criteria or the catalogue."""
+    if not policy.can(actor, Action.MANAGE_YEAR, unit):
+        raise PermissionDenied(_("Only the committee of %(unit)s can open a year for it.") % {"unit": unit})
+    movement_year = MovementYear(unit=unit, year=year, **(labels or {}),
+                                 **{name: dates[name] for name in YEAR_DATE_FIELDS})
+    movement_year.full_clean()
+    previous = MovementYear.objects.filter(unit=unit, year__lt=year).order_by("-year").first()
+    with transaction.atomic():
+        movement_year.save()
+        if previous is not None:
+            criteria = [
+                Criterion(movement_year=movement_year, responsibility=c.responsibility, title=c.title,
+                          guidance=c.guidance, weight=c.weight, applies_to=c.applies_to, position=c.position)
+                for c in previous.criteria.all()
+            ]
+        else:
+            criteria = [
+                Criterion(movement_year=movement_year, responsibility=responsibility, title=title, guidance=guidance,
+                          weight=weight, applies_to=applies_to, position=position)
+                for position, (responsibility, title, guidance, weight, applies_to) in enumerate(CRITERIA)
+            ]
+        Criterion.objects.bulk_create(criteria)
+        audit.record(action=YEAR_OPENED, actor=actor, unit=unit, target=movement_year,
+                     after={"year": year, "criteria": len(criteria)},
+                     note=_("Criteria taken from %(source)s.")
+                     % {"source": previous if previous is not None else _("the movement's catalogue")})
+    return movement_year
+
+
+def year_publish(*, actor, movement_year: MovementYear) -> MovementYear:
+    with transaction.atomic():
+        movement_year = MovementYear.objects.select_for_update().select_related("unit").get(pk=movement_year.pk)
+        if not policy.can(actor, Action.MANAGE_YEAR, movement_year.unit):
+            raise PermissionDenied
+        if movement_year.state != YearState.DRAFT:
+            raise ValidationError(_("This year has already been published."))
+        present = set(movement_year.criteria.values_list("responsibility", flat=True))
+        missing = [movement_year.label_for(r) for r in Responsibility.values if r not in present]
+        if missing:
+            raise ValidationError(_("Add at least one criterion under: %(missing)s.") % {"missing": ", ".join(missing)})
+        movement_year.state = YearState.OPEN
+        movement_year.save(update_fields=["state"])
+        audit.record(action=YEAR_PUBLISHED, actor=actor, unit=movement_year.unit, target=movement_year,
+                     before={"state": YearState.DRAFT}, after={"state": YearState.OPEN})
+    return movement_year
+
+
+# Commitments
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str
+    audit_action: str
+    by_owner: bool  # True: only the member who owns the commitment; False: a reviewer of the member's branch
+
+
+COMMITMENT_TRANSITIONS = {
+    "submit": Transition(frozenset({CommitmentState.DRAFT, CommitmentState.RETURNED}), CommitmentState.SUBMITTED,
+                         COMMITMENT_SUBMITTED, by_owner=True),
+    "return": Transition(frozenset({CommitmentState.SUBMITTED}), CommitmentState.RETURNED, COMMITMENT_RETURNED,
+                         by_owner=False),
+    "approve": Transition(frozenset({CommitmentState.SUBMITTED}), CommitmentState.APPROVED, COMMITMENT_APPROVED,
+                          by_owner=False),
+}
+
+
+def _check_actor(actor, commitment: Commitment, *, by_owner: bool) -> None:
+    if by_owner:
+        if commitment.member.user_id != actor.pk:
+            raise PermissionDenied(_("Only the member can do this with their own commitment."))
+    elif not policy.can(actor, Action.REVIEW_COMMITMENTS, commitment.member.unit):
+        raise PermissionDenied(_("Only the secretary or committee of the member's branch can review it."))
+
+
+def _locked_commitment(commitment: Commitment) -> Commitment:
+    return (Commitment.objects.select_for_update(of=("self",))
+            .select_related("member__unit", "movement_year__unit").get(pk=commitment.pk))
+
+
+def _transition(*, actor, commitment: Commitment, name: str, note: str = "", apply=None) -> Commitment:
+    transition = COMMITMENT_TRANSITIONS[name]
+    with transaction.atomic():
+        commitment = _locked_commitment(commitment)
+        _check_actor(actor, commitment, by_owner=transition.by_owner)
+        if commitment.state not in transition.sources:
+            raise ValidationError(_("This commitment is “%(state)s”: it cannot be %(action)s now.")
+                                  % {"state": commitment.get_state_display(), "action": _ACTION_WORDS[name]})
+        if commitment.movement_year.state != YearState.OPEN:
+            raise ValidationError(_("The movement year is not open."))
+        previous = commitment.state
+        if apply is not None:
+            apply(commitment)
+        commitment.state = transition.target
+        commitment.save()
+        audit.record(action=transition.audit_action, actor=actor, unit=commitment.member.unit, target=commitment,
+                     before={"state": previous}, after={"state": transition.target}, note=note)
+    return commitment
+
+
+_ACTION_WORDS = {
+    "submit": gettext_lazy("submitted"),
+    "return": gettext_lazy("returned"),
+    "approve": gettext_lazy("approved"),
+}
+
+
+def _own_member(actor) -> Member:
+    member = Member.objects.select_related("unit").filter(user=actor).first()
+    if member is None or not member.is_active:
+        raise PermissionDenied(_("Your account is not linked to an active member record."))
+    return member
+
+
+def commitment_save(*, actor, movement_year: MovementYear, pledges: list[dict]) -> Commitment:
+    """Create or change the member's own commitment while it is a draft or returned, within the window.
+
+    ``pledges`` is the whole list the member wants: an entry with an ``id`` changes that pledge, one without
+    adds a pledge, and a pledge not listed is removed. Secretary comments stay on the pledges that remain.
+    """
+    member = _own_member(actor)
+    if not movement_year.registration_is_open(_today()):
+        raise ValidationError(_("Registration for %(year)s is closed.") % {"year": movement_year.year})
+    with transaction.atomic():
+        commitment, created = Commitment.objects.get_or_create(member=member, movement_year=movement_year)
+        commitment = _locked_commitment(commitment)
+        if commitment.state not in (CommitmentState.DRAFT, CommitmentState.RETURNED):
+            raise ValidationError(_("This commitment is “%(state)s” and can no longer be changed.")
+                                  % {"state": commitment.get_state_display()})
+        existing = {pledge.pk: pledge for pledge in commitment.pledges.all()}
+        kept = set()
+        for values in pledges:
+            criterion = values["criterion"]
+            if criterion.movement_year_id != movement_year.pk or not criterion.applies_to_sector(member.unit.sector):
+                raise ValidationError({"criterion": _("This criterion is not one of your unit's for the year.")})
+            pledge = existing.get(values.get("id")) or Pledge(commitment=commitment)
+            for name in PLEDGE_FIELDS:
+                setattr(pledge, name, values.get(name))
+            pledge.target_unit = pledge.target_unit or ""
+            pledge.full_clean(exclude=["review_comment"])
+            pledge.save()
+            kept.add(pledge.pk)
+        commitment.pledges.exclude(pk__in=kept).delete()
+        audit.record(action=COMMITMENT_SAVED, actor=actor, unit=member.unit, target=commitment,
+                     after={"pledges": len(kept)})
+    return commitment
+
+
+def commitment_submit(*, actor, commitment: Commitment) -> Commitment:
+    def check_complete(locked: Commitment):
+        if not locked.movement_year.registration_is_open(_today()):
+            raise ValidationError(_("Registration for %(year)s is closed.") % {"year": locked.movement_year.year})
+        present = set(locked.pledges.values_list("criterion__responsibility", flat=True))
+        missing = [locked.movement_year.label_for(r) for r in Responsibility.values if r not in present]
+        if missing:
+            raise ValidationError(_("Add at least one pledge under: %(missing)s.") % {"missing": ", ".join(missing)})
+        locked.submitted_at = timezone.now()
+
+    return _transition(actor=actor, commitment=commitment, name="submit", apply=check_complete)
+
+
+def commitment_return(*, actor, commitment: Commitment, comment: str, pledge_comments: dict[int, str]) -> Commitment:
+    """Send a commitment back with a comment, on the whole and on the pledges concerned."""
+    pledge_comments = {pk: text.strip() for pk, text in pledge_comments.items() if text and text.strip()}
+    if not comment.strip() and not pledge_comments:
+        raise ValidationError({"comment": _("Say what the member should change.")})
+
+    def write_comments(locked: Commitment):
+        locked.review_comment = comment.strip()
+        locked.reviewed_at, locked.reviewed_by = timezone.now(), actor
+        for pledge in locked.pledges.all():
+            pledge.review_comment = pledge_comments.get(pledge.pk, "")
+            pledge.save(update_fields=["review_comment"])
+
+    return _transition(actor=actor, commitment=commitment, name="return", apply=write_comments,
+                       note=comment.strip())
+
+
+def commitment_approve(*, actor, commitment: Commitment) -> Commitment:
+    def stamp(locked: Commitment):
+        locked.reviewed_at, locked.reviewed_by = timezone.now(), actor
+
+    return _transition(actor=actor, commitment=commitment, name="approve", apply=stamp)
+
+
+def commitments_approve_many(*, actor, commitments) -> tuple[list[Commitment], list[tuple[Commitment, str]]]:
+    """Approve each commitment on its own; one refusal does not stop the others, and is reported."""
+    approved, refused = [], []
+    for commitment in commitments:
+        try:
+            approved.append(commitment_approve(actor=actor, commitment=commitment))
+        except (ValidationError, PermissionDenied) as error:
+            refused.append((commitment, " ".join(getattr(error, "messages", [str(error)]))))
+    return approved, refused

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from movements import views
+
+app_name = "movements"
+
+urlpatterns = [
+    path("years/", views.year_list, name="years"),
+    path("years/new/", views.year_create, name="year_create"),
+    path("years/<int:pk>/", views.year_detail, name="year"),
+    path("years/<int:pk>/publish/", views.year_publish, name="year_publish"),
+    path("commitment/", views.my_commitment, name="my_commitment"),
+    path("commitments/", views.commitment_list, name="commitments"),
+    path("commitments/approve/", views.commitment_approve_many, name="commitments_approve"),
+    path("commitments/<int:pk>/", views.commitment_detail, name="commitment"),
+    path("commitments/<int:pk>/approve/", views.commitment_approve, name="commitment_approve"),
+    path("commitments/<int:pk>/return/", views.commitment_return, name="commitment_return"),
+]

@@ -1,0 +1,252 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members.access import Action, policy
+from members.audit import entries_for
+from members.forms import add_service_errors
+from members.selectors import current_unit, own_member_record, visible_ancestors, working_unit
+from movements import selectors, services
+from movements.forms import MovementYearForm, PledgeFormSet, ReturnForm, criteria_for
+from movements.models import Commitment, CommitmentState, MovementYear, Responsibility
+
+
+def _get_year(user, pk) -> MovementYear:
+    try:
+        return selectors.years_for(user).get(pk=pk)
+    except (MovementYear.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def _get_commitment(user, action: Action, pk) -> Commitment:
+    try:
+        commitment = (Commitment.objects.select_related("member__unit", "member__user", "movement_year__unit")
+                      .get(pk=pk))
+    except (Commitment.DoesNotExist, ValueError):
+        raise Http404 from None
+    policy.decide_on_member(user, action, commitment.member)
+    return commitment
+
+
+def _criteria_by_responsibility(movement_year, criteria):
+    return [(movement_year.label_for(r), [c for c in criteria if c.responsibility == r]) for r in Responsibility.values]
+
+
+# Years
+
+
+@login_required
+@require_GET
+def year_list(request):
+    unit = current_unit(request)
+    years = selectors.years_for(request.user)
+    return render(request, "movements/year_list.html", {
+        "years": years,
+        "unit": unit,
+        "ancestors": visible_ancestors(request.user, unit) if unit else [],
+        "may_open": unit is not None and policy.can(request.user, Action.MANAGE_YEAR, unit),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def year_create(request):
+    unit = working_unit(request, Action.MANAGE_YEAR)
+    today = timezone.localdate()
+    form = MovementYearForm(request.POST or None, initial={"year": today.year})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        labels = {name: data[name] for name in ("work_label", "people_label", "self_label")}
+        dates = {name: data[name] for name in services.YEAR_DATE_FIELDS}
+        try:
+            movement_year = services.year_open(actor=request.user, unit=unit, year=data["year"], labels=labels,
+                                               **dates)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The year was opened with its criteria. Check them, then publish it."))
+            return redirect("movements:year", pk=movement_year.pk)
+    return render(request, "movements/year_form.html", {
+        "form": form, "unit": unit, "ancestors": visible_ancestors(request.user, unit),
+    })
+
+
+@login_required
+@require_GET
+def year_detail(request, pk):
+    movement_year = _get_year(request.user, pk)
+    criteria = list(movement_year.criteria.all())
+    return render(request, "movements/year_detail.html", {
+        "year": movement_year,
+        "groups": _criteria_by_responsibility(movement_year, criteria),
+        "may_manage": policy.can(request.user, Action.MANAGE_YEAR, movement_year.unit),
+    })
+
+
+@login_required
+@require_POST
+def year_publish(request, pk):
+    movement_year = _get_year(request.user, pk)
+    policy.check(request.user, Action.MANAGE_YEAR, movement_year.unit)
+    try:
+        services.year_publish(actor=request.user, movement_year=movement_year)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The year is published: members can register their commitments."))
+    return redirect("movements:year", pk=movement_year.pk)
+
+
+# A member's own commitment
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_commitment(request):
+    member = own_member_record(request.user)
+    movement_year = selectors.year_applying_to(member.unit) if member else None
+    if member is None or movement_year is None:
+        return render(request, "movements/my_commitment.html", {"member": member, "year": None})
+    commitment = selectors.own_commitment(member, movement_year)
+    editable = movement_year.registration_is_open(timezone.localdate()) and (
+        commitment is None or commitment.state in (CommitmentState.DRAFT, CommitmentState.RETURNED))
+    criteria = criteria_for(movement_year, member.unit.sector)
+    formset = None
+    if editable:
+        initial = [
+            {"id": p.pk, "criterion": p.criterion_id, "text": p.text, "target_kind": p.target_kind,
+             "target_value": p.target_value, "target_unit": p.target_unit, "due_date": p.due_date,
+             "review_comment": p.review_comment}
+            for p in (commitment.pledges.all() if commitment else [])
+        ]
+        formset = PledgeFormSet(request.POST or None, initial=initial, criteria=criteria,
+                                movement_year=movement_year, prefix="pledges")
+        if request.method == "POST" and formset.is_valid():
+            saved = None
+            try:
+                saved = services.commitment_save(actor=request.user, movement_year=movement_year,
+                                                 pledges=formset.pledges())
+                if "submit" in request.POST:
+                    services.commitment_submit(actor=request.user, commitment=saved)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                if saved is not None:
+                    # The draft is saved and only the submission was refused: show the saved pledges again.
+                    return redirect("movements:my_commitment")
+            else:
+                messages.success(request, _("Your commitment was submitted to your branch secretary.")
+                                 if "submit" in request.POST else _("Your draft was saved."))
+                return redirect("movements:my_commitment")
+    elif request.method == "POST":
+        messages.error(request, _("This commitment can no longer be changed."))
+        return redirect("movements:my_commitment")
+    pledges = list(commitment.pledges.select_related("criterion")) if commitment else []
+    return render(request, "movements/my_commitment.html", {
+        "member": member, "year": movement_year, "commitment": commitment, "formset": formset,
+        "groups": [(label, [p for p in pledges if p.criterion in group]) for label, group in
+                   _criteria_by_responsibility(movement_year, list(criteria))],
+    })
+
+
+# Review by the branch
+
+
+@login_required
+@require_GET
+def commitment_list(request):
+    unit = working_unit(request, Action.VIEW_COMMITMENTS)
+    movement_year = selectors.year_applying_to(unit)
+    context = {"unit": unit, "ancestors": visible_ancestors(request.user, unit), "year": movement_year}
+    if movement_year is not None:
+        state = request.GET.get("state", CommitmentState.SUBMITTED)
+        commitments = selectors.commitments_of_unit(request.user, unit, movement_year)
+        counts = selectors.state_counts(request.user, unit, movement_year)
+        context.update({
+            "state": state,
+            "tabs": [(value, label, counts.get(value, 0)) for value, label in CommitmentState.choices]
+            + [("none", _("Not registered"), counts["none"])],
+            "commitments": commitments.filter(state=state) if state != "none" else None,
+            "without": selectors.members_without_commitment(request.user, unit, movement_year)
+            if state == "none" else None,
+            "may_review": policy.can(request.user, Action.REVIEW_COMMITMENTS, unit),
+        })
+    return render(request, "movements/commitment_list.html", context)
+
+
+@login_required
+@require_POST
+def commitment_approve_many(request):
+    unit = working_unit(request, Action.REVIEW_COMMITMENTS)
+    chosen = selectors.commitments_of_unit(request.user, unit, selectors.year_applying_to(unit)).filter(
+        pk__in=[pk for pk in request.POST.getlist("commitment") if pk.isdigit()])
+    approved, refused = services.commitments_approve_many(actor=request.user, commitments=chosen)
+    if approved:
+        messages.success(request, _("%(count)d commitments approved.") % {"count": len(approved)})
+    for commitment, reason in refused:
+        messages.error(request, f"{commitment.member}: {reason}")
+    if not approved and not refused:
+        messages.info(request, _("Tick the commitments to approve first."))
+    return redirect(_submitted_list())
+
+
+def _review_page(request, commitment, return_form=None):
+    pledges = list(commitment.pledges.select_related("criterion"))
+    return_form = return_form or ReturnForm(pledges=pledges)
+    may_review = policy.can(request.user, Action.REVIEW_COMMITMENTS, commitment.member.unit)
+    return render(request, "movements/commitment_detail.html", {
+        "commitment": commitment,
+        "year": commitment.movement_year,
+        "rows": [(label, [(p, return_form.comment_field(p)) for p in pledges if p.criterion.responsibility == r])
+                 for r, label in ((r, commitment.movement_year.label_for(r)) for r in Responsibility.values)],
+        "return_form": return_form,
+        "may_review": may_review and commitment.state == CommitmentState.SUBMITTED,
+        "ancestors": visible_ancestors(request.user, commitment.member.unit),
+        "history": entries_for(policy.audit_entries(request.user), commitment)[:30] if may_review else [],
+    })
+
+
+@login_required
+@require_GET
+def commitment_detail(request, pk):
+    commitment = _get_commitment(request.user, Action.VIEW_COMMITMENTS, pk)
+    return _review_page(request, commitment)
+
+
+@login_required
+@require_POST
+def commitment_approve(request, pk):
+    commitment = _get_commitment(request.user, Action.REVIEW_COMMITMENTS, pk)
+    try:
+        services.commitment_approve(actor=request.user, commitment=commitment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("movements:commitment", pk=commitment.pk)
+    messages.success(request, _("The commitment of %(member)s was approved.") % {"member": commitment.member})
+    return redirect(_submitted_list())
+
+
+@login_required
+@require_POST
+def commitment_return(request, pk):
+    commitment = _get_commitment(request.user, Action.REVIEW_COMMITMENTS, pk)
+    form = ReturnForm(request.POST, pledges=commitment.pledges.select_related("criterion"))
+    if form.is_valid():
+        try:
+            services.commitment_return(actor=request.user, commitment=commitment,
+                                       comment=form.cleaned_data["comment"], pledge_comments=form.pledge_comments())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The commitment was returned to %(member)s.") % {"member": commitment.member})
+            return redirect(_submitted_list())
+    return _review_page(request, commitment, return_form=form)
+
+
+def _submitted_list() -> str:
+    return f"{reverse('movements:commitments')}?state={CommitmentState.SUBMITTED}"

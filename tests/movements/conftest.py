@@ -1,0 +1,58 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from members.models import Member
+from movements import services
+from movements.models import Commitment, CommitmentState, Criterion, MovementYear, Pledge, YearState
+
+
+def year_dates(today: datetime.date, *, registration_open: bool = True) -> dict:
+    delta = datetime.timedelta
+    if registration_open:
+        registration = (today - delta(days=30), today + delta(days=30))
+    else:
+        registration = (today - delta(days=60), today - delta(days=1))
+    return {
+        "registration_opens": registration[0], "registration_closes": registration[1],
+        "evidence_opens": today - delta(days=20), "evidence_closes": today + delta(days=60),
+        "evaluation_opens": today + delta(days=61), "evaluation_closes": today + delta(days=80),
+    }
+
+
+@pytest.fixture
+def movement_year(tree, superuser) -> MovementYear:
+    """The sector union's year, published, with registration open today."""
+    today = timezone.localdate()
+    year = services.year_open(actor=superuser, unit=tree.sector, year=today.year, **year_dates(today))
+    return services.year_publish(actor=superuser, movement_year=year)
+
+
+def pledge_values(movement_year: MovementYear, sector: str = "health") -> list[dict]:
+    """One pledge under each responsibility, as a member's form would give them."""
+    values = []
+    for responsibility in ("work", "people", "self"):
+        criterion = Criterion.objects.filter(movement_year=movement_year, responsibility=responsibility,
+                                             applies_to__in=["both", sector]).first()
+        values.append({"criterion": criterion, "text": f"Cam kết {responsibility}", "target_kind": "number",
+                       "target_value": 10, "target_unit": "hồ sơ",
+                       "due_date": datetime.date(movement_year.year, 12, 1)})
+    return values
+
+
+@pytest.fixture
+def submitted_commitment(member_user, movement_year) -> Commitment:
+    commitment = services.commitment_save(actor=member_user, movement_year=movement_year,
+                                          pledges=pledge_values(movement_year))
+    return services.commitment_submit(actor=member_user, commitment=commitment)
+
+
+def make_commitment(member: Member, movement_year: MovementYear, state=CommitmentState.SUBMITTED) -> Commitment:
+    commitment = Commitment.objects.create(member=member, movement_year=movement_year, state=state)
+    for values in pledge_values(movement_year):
+        Pledge.objects.create(commitment=commitment, **values)
+    return commitment
+
+
+__all__ = ["YearState", "make_commitment", "pledge_values", "year_dates"]

@@ -1,0 +1,174 @@
+"""The commitment's state machine: every allowed move with its audit entry, every refused one changing nothing."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from members.models import AuditEntry
+from movements import services
+from movements.models import Commitment, CommitmentState, Criterion, MovementYear, YearState
+from tests.movements.conftest import make_commitment, pledge_values, year_dates
+
+
+def _actions(commitment):
+    return list(AuditEntry.objects.filter(target_id=str(commitment.pk), action__startswith="commitment.")
+                .order_by("id").values_list("action", flat=True))
+
+
+def test_opening_a_year_starts_from_the_catalogue_then_from_the_previous_year(superuser, tree):
+    today = timezone.localdate()
+    first = services.year_open(actor=superuser, unit=tree.g1, year=today.year - 1, **year_dates(today))
+    assert first.criteria.count() >= 15
+    assert set(first.criteria.values_list("responsibility", flat=True)) == {"work", "people", "self"}
+    Criterion.objects.filter(movement_year=first, responsibility="work").update(title="Tiêu chí riêng")
+    second = services.year_open(actor=superuser, unit=tree.g1, year=today.year, **year_dates(today))
+    assert second.criteria.filter(title="Tiêu chí riêng").exists()
+    assert AuditEntry.objects.filter(action=services.YEAR_OPENED).count() == 2
+
+
+def test_only_the_committee_opens_a_year(secretary, grassroots_committee, tree):
+    today = timezone.localdate()
+    with pytest.raises(PermissionDenied):
+        services.year_open(actor=secretary, unit=tree.branch_a, year=today.year, **year_dates(today))
+    with pytest.raises(PermissionDenied):
+        services.year_open(actor=grassroots_committee, unit=tree.sector, year=today.year, **year_dates(today))
+    assert not MovementYear.objects.exists()
+
+
+def test_windows_must_be_in_order(superuser, tree):
+    today = timezone.localdate()
+    dates = year_dates(today)
+    dates["registration_closes"] = dates["registration_opens"] - datetime.timedelta(days=1)
+    with pytest.raises(ValidationError) as error:
+        services.year_open(actor=superuser, unit=tree.g1, year=today.year, **dates)
+    assert "registration_closes" in error.value.message_dict
+
+
+def test_publishing_twice_is_refused(superuser, movement_year):
+    with pytest.raises(ValidationError):
+        services.year_publish(actor=superuser, movement_year=movement_year)
+
+
+def test_the_full_way_submit_return_resubmit_approve(member_user, secretary, movement_year):
+    commitment = services.commitment_save(actor=member_user, movement_year=movement_year,
+                                          pledges=pledge_values(movement_year))
+    assert commitment.state == CommitmentState.DRAFT
+    services.commitment_submit(actor=member_user, commitment=commitment)
+    pledge = commitment.pledges.first()
+    services.commitment_return(actor=secretary, commitment=commitment, comment="Cần cụ thể hơn",
+                               pledge_comments={pledge.pk: "Chỉ tiêu chưa đo được"})
+    commitment.refresh_from_db()
+    pledge.refresh_from_db()
+    assert (commitment.state, commitment.review_comment, pledge.review_comment) == (
+        CommitmentState.RETURNED, "Cần cụ thể hơn", "Chỉ tiêu chưa đo được")
+    changed = pledge_values(movement_year)
+    changed[0] = {**changed[0], "id": pledge.pk, "text": "Giải quyết đúng hạn 100% hồ sơ"}
+    services.commitment_save(actor=member_user, movement_year=movement_year, pledges=changed[:1] + changed[1:])
+    services.commitment_submit(actor=member_user, commitment=commitment)
+    services.commitment_approve(actor=secretary, commitment=commitment)
+    commitment.refresh_from_db()
+    assert commitment.state == CommitmentState.APPROVED
+    assert commitment.reviewed_by == secretary
+    assert _actions(commitment) == [
+        "commitment.saved", "commitment.submitted", "commitment.returned", "commitment.saved",
+        "commitment.submitted", "commitment.approved"]
+    entry = AuditEntry.objects.get(action="commitment.returned")
+    assert (entry.before, entry.after, entry.note) == ({"state": "submitted"}, {"state": "returned"},
+                                                      "Cần cụ thể hơn")
+
+
+def test_a_responsibility_without_a_pledge_is_named(member_user, movement_year):
+    commitment = services.commitment_save(actor=member_user, movement_year=movement_year,
+                                          pledges=pledge_values(movement_year)[:2])
+    with pytest.raises(ValidationError) as error:
+        services.commitment_submit(actor=member_user, commitment=commitment)
+    assert movement_year.self_label in " ".join(error.value.messages)
+    commitment.refresh_from_db()
+    assert commitment.state == CommitmentState.DRAFT
+
+
+@pytest.mark.parametrize("state", [CommitmentState.DRAFT, CommitmentState.RETURNED, CommitmentState.APPROVED])
+def test_only_a_submitted_commitment_is_reviewed(state, secretary, member_in_a, movement_year):
+    commitment = make_commitment(member_in_a, movement_year, state)
+    for review in (lambda: services.commitment_approve(actor=secretary, commitment=commitment),
+                   lambda: services.commitment_return(actor=secretary, commitment=commitment, comment="x",
+                                                      pledge_comments={})):
+        with pytest.raises(ValidationError):
+            review()
+    commitment.refresh_from_db()
+    assert commitment.state == state
+    assert _actions(commitment) == []
+
+
+def test_an_approved_commitment_cannot_be_submitted_or_edited(member_user, secretary, submitted_commitment,
+                                                             movement_year):
+    services.commitment_approve(actor=secretary, commitment=submitted_commitment)
+    with pytest.raises(ValidationError):
+        services.commitment_submit(actor=member_user, commitment=submitted_commitment)
+    with pytest.raises(ValidationError):
+        services.commitment_save(actor=member_user, movement_year=movement_year, pledges=[])
+    assert submitted_commitment.pledges.count() == 3
+
+
+def test_a_return_needs_a_comment(secretary, submitted_commitment):
+    with pytest.raises(ValidationError):
+        services.commitment_return(actor=secretary, commitment=submitted_commitment, comment=" ",
+                                   pledge_comments={})
+    submitted_commitment.refresh_from_db()
+    assert submitted_commitment.state == CommitmentState.SUBMITTED
+
+
+@pytest.mark.parametrize("persona", ["sibling_secretary", "outsider", "member_user"])
+def test_only_the_branch_line_reviews(persona, personas, submitted_commitment):
+    with pytest.raises(PermissionDenied):
+        services.commitment_approve(actor=personas[persona], commitment=submitted_commitment)
+    submitted_commitment.refresh_from_db()
+    assert submitted_commitment.state == CommitmentState.SUBMITTED
+
+
+def test_the_grassroots_committee_may_review_too(grassroots_committee, submitted_commitment):
+    services.commitment_approve(actor=grassroots_committee, commitment=submitted_commitment)
+    assert Commitment.objects.get(pk=submitted_commitment.pk).state == CommitmentState.APPROVED
+
+
+def test_someone_else_cannot_submit_a_members_commitment(secretary, member_user, movement_year):
+    commitment = services.commitment_save(actor=member_user, movement_year=movement_year,
+                                          pledges=pledge_values(movement_year))
+    with pytest.raises(PermissionDenied):
+        services.commitment_submit(actor=secretary, commitment=commitment)
+
+
+def test_registration_outside_the_window_is_refused(member_user, superuser, tree):
+    today = timezone.localdate()
+    year = services.year_open(actor=superuser, unit=tree.sector, year=today.year,
+                              **year_dates(today, registration_open=False))
+    services.year_publish(actor=superuser, movement_year=year)
+    with pytest.raises(ValidationError):
+        services.commitment_save(actor=member_user, movement_year=year, pledges=pledge_values(year))
+    assert not Commitment.objects.exists()
+
+
+def test_a_criterion_of_another_sector_is_refused(member_user, movement_year):
+    administrative_only = Criterion.objects.filter(movement_year=movement_year, applies_to="administrative").first()
+    pledges = pledge_values(movement_year)
+    pledges[0]["criterion"] = administrative_only
+    with pytest.raises(ValidationError):
+        services.commitment_save(actor=member_user, movement_year=movement_year, pledges=pledges)
+    assert not Commitment.objects.filter(pledges__isnull=False).exists()
+
+
+def test_bulk_approval_reports_what_it_could_not_do(secretary, member_in_a, movement_year, tree):
+    from tests.factories import MemberFactory
+
+    ready = [make_commitment(MemberFactory(unit=tree.branch_a), movement_year) for _ in range(3)]
+    draft = make_commitment(member_in_a, movement_year, CommitmentState.DRAFT)
+    approved, refused = services.commitments_approve_many(actor=secretary, commitments=[*ready, draft])
+    assert len(approved) == 3 and [c.pk for c, _ in refused] == [draft.pk]
+
+
+def test_a_closed_year_refuses_every_change(secretary, submitted_commitment, movement_year):
+    MovementYear.objects.filter(pk=movement_year.pk).update(state=YearState.CLOSED)
+    with pytest.raises(ValidationError):
+        services.commitment_approve(actor=secretary, commitment=submitted_commitment)
