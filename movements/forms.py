@@ -43,6 +43,14 @@ class PledgeForm(forms.ModelForm):
         ]
 
 
+    def has_changed(self):
+        # A blank extra row still posts its default target kind; it counts as filled only once the member
+        # chose a criterion or wrote something, so empty rows never block a save.
+        if self.initial.get("id"):
+            return super().has_changed()
+        return bool(self.data.get(self.add_prefix("criterion")) or self.data.get(self.add_prefix("text"), "").strip())
+
+
 class BasePledgeFormSet(forms.BaseFormSet):
     def __init__(self, *args, criteria, movement_year, **kwargs):
         self.criteria_queryset = criteria
@@ -53,11 +61,8 @@ class BasePledgeFormSet(forms.BaseFormSet):
         return {"criteria": self.criteria_queryset, "movement_year": self.movement_year}
 
     def pledges(self) -> list[dict]:
-        """The pledges as the member wants them: filled rows not marked for deletion."""
-        return [
-            form.cleaned_data for form in self.forms
-            if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
+        """The pledges as the member wants them: filled rows not marked for deletion (blank rows have none)."""
+        return [form.cleaned_data for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
 
 
 PledgeFormSet = forms.formset_factory(PledgeForm, formset=BasePledgeFormSet, extra=3, can_delete=True)

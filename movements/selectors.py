@@ -26,19 +26,22 @@ def year_applying_to(unit: Unit, *, year: int | None = None) -> MovementYear | N
     return years.select_related("unit").order_by("-year", "-unit__depth").first()
 
 
-def commitments_of_unit(user, unit: Unit, movement_year: MovementYear):
+def _unit_commitments(user, unit: Unit, movement_year: MovementYear):
     return (
         policy.scope(user, Commitment.objects.all(), action=Action.VIEW_COMMITMENTS, path_field="member__unit__path")
         .filter(unit.subtree_q("member__unit__path"), movement_year=movement_year)
-        .select_related("member__unit")
-        .annotate(pledge_count=Count("pledges"))
     )
+
+
+def commitments_of_unit(user, unit: Unit, movement_year: MovementYear):
+    return (_unit_commitments(user, unit, movement_year).select_related("member__unit")
+            .annotate(pledge_count=Count("pledges")))
 
 
 def state_counts(user, unit: Unit, movement_year: MovementYear) -> dict:
     """How many commitments are in each state, and how many active members have none yet."""
     counts = dict(
-        commitments_of_unit(user, unit, movement_year).order_by().values_list("state").annotate(n=Count("pk"))
+        _unit_commitments(user, unit, movement_year).order_by().values_list("state").annotate(n=Count("pk"))
     )
     members = policy.members(user, Action.VIEW_COMMITMENTS).filter(unit.subtree_q("unit__path"),
                                                                    status=MemberStatus.ACTIVE)

@@ -10,8 +10,13 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
+from django.utils import timezone
+
 from members.models import Role, Sector, Unit, UnitKind
+from movements import services as movement_services
+from movements.models import Commitment, MovementYear
 from tests.factories import MemberFactory, RoleAssignmentFactory, UserFactory, make_unit
+from tests.movements.helpers import make_commitment, pledge_values, year_dates
 
 
 @dataclass
@@ -117,3 +122,28 @@ def client_for(user) -> Client:
 def _fast_password_hashing(settings):
     # The production hasher is slow on purpose; the suite creates hundreds of accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def movement_year(tree, superuser) -> MovementYear:
+    """The sector union's year, published, with registration open today."""
+    today = timezone.localdate()
+    year = movement_services.year_open(actor=superuser, unit=tree.sector, year=today.year, **year_dates(today))
+    return movement_services.year_publish(actor=superuser, movement_year=year)
+
+
+@pytest.fixture
+def submitted_commitment(member_user, movement_year) -> Commitment:
+    commitment = movement_services.commitment_save(actor=member_user, movement_year=movement_year,
+                                                   pledges=pledge_values(movement_year))
+    return movement_services.commitment_submit(actor=member_user, commitment=commitment)
+
+
+@pytest.fixture
+def commitment_in_a(member_in_a, movement_year) -> Commitment:
+    return make_commitment(member_in_a, movement_year)
+
+
+@pytest.fixture
+def commitment_in_c(member_in_c, movement_year) -> Commitment:
+    return make_commitment(member_in_c, movement_year)

@@ -2,10 +2,14 @@ from dataclasses import dataclass
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext_lazy as _
 
 from members.audit import action_label as _action_label
 
 register = template.Library()
+
+# Labels for before/after keys that are not model fields.
+_KEY_LABELS = {"pledges": _("Number of pledges"), "criteria": _("Number of criteria")}
 
 
 @register.filter
@@ -41,7 +45,11 @@ def audit_changes(entry) -> list[Change]:
             field = model._meta.get_field(name) if model else None
         except FieldDoesNotExist:
             field = None
-        label = str(field.verbose_name).capitalize() if field is not None else name.replace("_", " ").capitalize()
+        if not hasattr(field, "verbose_name"):
+            # A count of related objects (e.g. "pledges") names a relation, not a field.
+            field = None
+        label = str(field.verbose_name).capitalize() if field is not None else _KEY_LABELS.get(
+            name, name.replace("_", " ").capitalize())
         changes.append(Change(label, _display(field, before.get(name)), _display(field, after.get(name)),
                               name in before, name in after))
     return changes

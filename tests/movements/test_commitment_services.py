@@ -9,7 +9,7 @@ from django.utils import timezone
 from members.models import AuditEntry
 from movements import services
 from movements.models import Commitment, CommitmentState, Criterion, MovementYear, YearState
-from tests.movements.conftest import make_commitment, pledge_values, year_dates
+from tests.movements.helpers import make_commitment, pledge_values, year_dates
 
 
 def _actions(commitment):

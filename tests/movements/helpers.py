@@ -1,11 +1,9 @@
+"""Data the movement tests build: a year's dates, a member's pledges, a commitment in a given state."""
+
 import datetime
 
-import pytest
-from django.utils import timezone
-
 from members.models import Member
-from movements import services
-from movements.models import Commitment, CommitmentState, Criterion, MovementYear, Pledge, YearState
+from movements.models import Commitment, CommitmentState, Criterion, MovementYear, Pledge
 
 
 def year_dates(today: datetime.date, *, registration_open: bool = True) -> dict:
@@ -21,14 +19,6 @@ def year_dates(today: datetime.date, *, registration_open: bool = True) -> dict:
     }
 
 
-@pytest.fixture
-def movement_year(tree, superuser) -> MovementYear:
-    """The sector union's year, published, with registration open today."""
-    today = timezone.localdate()
-    year = services.year_open(actor=superuser, unit=tree.sector, year=today.year, **year_dates(today))
-    return services.year_publish(actor=superuser, movement_year=year)
-
-
 def pledge_values(movement_year: MovementYear, sector: str = "health") -> list[dict]:
     """One pledge under each responsibility, as a member's form would give them."""
     values = []
@@ -41,18 +31,9 @@ def pledge_values(movement_year: MovementYear, sector: str = "health") -> list[d
     return values
 
 
-@pytest.fixture
-def submitted_commitment(member_user, movement_year) -> Commitment:
-    commitment = services.commitment_save(actor=member_user, movement_year=movement_year,
-                                          pledges=pledge_values(movement_year))
-    return services.commitment_submit(actor=member_user, commitment=commitment)
-
-
 def make_commitment(member: Member, movement_year: MovementYear, state=CommitmentState.SUBMITTED) -> Commitment:
     commitment = Commitment.objects.create(member=member, movement_year=movement_year, state=state)
     for values in pledge_values(movement_year):
         Pledge.objects.create(commitment=commitment, **values)
     return commitment
 
-
-__all__ = ["YearState", "make_commitment", "pledge_values", "year_dates"]

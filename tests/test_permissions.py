@@ -5,6 +5,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from members.models import Member
+from movements.models import Commitment
 from tests.conftest import PERSONAS, client_for
 
 # Column order: anonymous, member, secretary of A, secretary of B, committee of G1, city committee,
@@ -25,6 +26,11 @@ IN_A_OFFICERS = row(LOGIN, 403, 200, 404, 200, 200, 404, 200)
 IN_C_OFFICERS = row(LOGIN, 404, 404, 404, 404, 200, 200, 200)
 IN_A_ANY_ROLE = row(LOGIN, 200, 200, 404, 200, 200, 404, 200)
 IN_C_ANY_ROLE = row(LOGIN, 404, 404, 404, 404, 200, 200, 200)
+POST_ONLY = row(LOGIN, 405, 405, 405, 405, 405, 405, 405)
+COMMITTEES = row(LOGIN, 403, 403, 403, 200, 200, 403, 200)
+# A review posted on a commitment in A or C: done (302), refused (403), or not found (404).
+REVIEW_IN_A = row(LOGIN, 403, 302, 404, 302, 302, 404, 302)
+REVIEW_IN_C = row(LOGIN, 404, 404, 404, 404, 302, 302, 302)
 
 # (url name, which object the URL names: None, "member_in_a", "member_in_c", "unit_a", "unit_c",
 #  method, expected statuses)
@@ -58,6 +64,19 @@ MATRIX = [
     ("members:transfer", "member_in_c", "get", IN_C_OFFICERS),
     ("members:unit", "unit_a", "get", IN_A_ANY_ROLE),
     ("members:unit", "unit_c", "get", IN_C_ANY_ROLE),
+    ("movements:years", None, "get", SIGNED_IN),
+    ("movements:year_create", None, "get", COMMITTEES),
+    ("movements:year", "year", "get", SIGNED_IN),
+    ("movements:year_publish", "year", "get", POST_ONLY),
+    ("movements:my_commitment", None, "get", SIGNED_IN),
+    ("movements:commitments", None, "get", OFFICERS),
+    ("movements:commitments_approve", None, "get", POST_ONLY),
+    ("movements:commitment", "commitment_in_a", "get", IN_A_OFFICERS),
+    ("movements:commitment", "commitment_in_c", "get", IN_C_OFFICERS),
+    ("movements:commitment_approve", "commitment_in_a", "post", REVIEW_IN_A),
+    ("movements:commitment_approve", "commitment_in_c", "post", REVIEW_IN_C),
+    ("movements:commitment_return", "commitment_in_a", "post", REVIEW_IN_A),
+    ("movements:commitment_return", "commitment_in_c", "post", REVIEW_IN_C),
 ]
 
 # The admin's own URLs are Django's; the matrix checks its entrance, and only superusers are staff here.
@@ -92,13 +111,18 @@ def _url(name, target, objects):
 
 @pytest.mark.parametrize(("name", "target", "method", "expected"), MATRIX,
                          ids=[f"{name}-{target or 'page'}" for name, target, *_ in MATRIX])
-def test_permission_matrix(name, target, method, expected, personas, tree, member_in_a, member_in_c):
+def test_permission_matrix(name, target, method, expected, personas, tree, member_in_a, member_in_c,
+                           movement_year, commitment_in_a, commitment_in_c):
     objects = {"member_in_a": member_in_a, "member_in_c": member_in_c, "unit_a": tree.branch_a,
-               "unit_c": tree.branch_c}
+               "unit_c": tree.branch_c, "year": movement_year, "commitment_in_a": commitment_in_a,
+               "commitment_in_c": commitment_in_c}
     url = _url(name, target, objects)
     failures = []
     for persona in PERSONAS:
-        response = getattr(client_for(personas[persona]), method)(url)
+        # A review that passes the policy moves the commitment on; put it back so each persona meets the same.
+        Commitment.objects.filter(pk__in=[commitment_in_a.pk, commitment_in_c.pk]).update(state="submitted")
+        data = {"comment": "Cần bổ sung"} if method == "post" else None
+        response = getattr(client_for(personas[persona]), method)(url, data)
         want = expected[persona]
         if want == LOGIN:
             ok = response.status_code == 302 and response["Location"].startswith(reverse("login"))
