@@ -121,8 +121,8 @@ class Commitment(models.Model):
     state = models.CharField(_("state"), max_length=10, choices=CommitmentState.choices,
                              default=CommitmentState.DRAFT, db_index=True)
     review_comment = models.TextField(_("secretary's comment"), blank=True)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
+    reviewed_at = models.DateTimeField(_("reviewed on"), null=True, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from members import audit
 from members.access import Action, policy
@@ -152,9 +152,9 @@ def _transition(*, actor, commitment: Commitment, name: str, note: str = "", app
 
 
 _ACTION_WORDS = {
-    "submit": gettext_lazy("submitted"),
-    "return": gettext_lazy("returned"),
-    "approve": gettext_lazy("approved"),
+    "submit": pgettext_lazy("what is done to a commitment", "submitted"),
+    "return": pgettext_lazy("what is done to a commitment", "returned"),
+    "approve": pgettext_lazy("what is done to a commitment", "approved"),
 }
 
 
