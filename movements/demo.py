@@ -7,7 +7,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.models import Member, MemberStatus, Unit
-from movements.models import Commitment, CommitmentState, Criterion, MovementYear, Pledge, TargetKind, YearState
+from movements.models import (
+    Commitment,
+    CommitmentState,
+    Criterion,
+    Evidence,
+    EvidenceState,
+    MovementYear,
+    Pledge,
+    TargetKind,
+    YearState,
+)
 from movements.services import year_open
 
 # Pledges a member might write under each criterion: (text, kind, value, unit).
@@ -66,7 +76,23 @@ def load_demo_year(*, today: datetime.date | None = None) -> MovementYear | None
             choices = [c for c in criteria if c.responsibility == responsibility
                        and c.applies_to_sector(member.unit.sector)]
             text, kind, value, target_unit = rng.choice(texts)
-            Pledge.objects.create(commitment=commitment, criterion=rng.choice(choices), text=text, target_kind=kind,
-                                  target_value=value, target_unit=target_unit,
-                                  due_date=datetime.date(today.year, 12, 15))
+            pledge = Pledge.objects.create(commitment=commitment, criterion=rng.choice(choices), text=text,
+                                           target_kind=kind, target_value=value, target_unit=target_unit,
+                                           due_date=datetime.date(today.year, 12, 15))
+            if state == CommitmentState.APPROVED:
+                _demo_evidence(rng, pledge, today)
     return movement_year
+
+
+def _demo_evidence(rng: random.Random, pledge: Pledge, today: datetime.date) -> None:
+    """A few entries per approved pledge: mostly verified, some waiting, the odd one rejected."""
+    for months_ago in range(rng.randint(0, 3), 0, -1):
+        state = rng.choice([EvidenceState.VERIFIED] * 3 + [EvidenceState.PENDING, EvidenceState.REJECTED])
+        value = None
+        if pledge.target_kind == TargetKind.NUMBER:
+            value = max(1, int(pledge.target_value / 4)) if pledge.target_value > 1 else 1
+        Evidence.objects.create(
+            pledge=pledge, done_on=today - datetime.timedelta(days=30 * months_ago), value_reached=value,
+            description=f"Thực hiện trong tháng {(today - datetime.timedelta(days=30 * months_ago)).month}",
+            state=state, review_reason="Chưa có xác nhận của khoa" if state == EvidenceState.REJECTED else "",
+        )

@@ -2,8 +2,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
-from movements.models import Criterion, MovementYear, Pledge, Responsibility
+from movements.models import Criterion, Evidence, MovementYear, Pledge, Responsibility
 from movements.services import YEAR_DATE_FIELDS
+from movements.uploads import recognise
 
 
 class MovementYearForm(forms.ModelForm):
@@ -89,3 +90,54 @@ class ReturnForm(forms.Form):
 
 def criteria_for(movement_year: MovementYear, sector: str):
     return Criterion.objects.filter(movement_year=movement_year, applies_to__in=["both", sector])
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked by content in the service."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
+class EvidenceForm(forms.ModelForm):
+    files = MultipleFileField(label=_("Files (PDF, JPEG or PNG, up to 5 MB each)"), required=False)
+
+    class Meta:
+        model = Evidence
+        fields = ("done_on", "description", "value_reached")
+        widgets = {"done_on": DateInput(), "description": forms.Textarea(attrs={"rows": 3}),
+                   "value_reached": forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"})}
+
+    def __init__(self, *args, pledge, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pledge.target_kind != "number":
+            del self.fields["value_reached"]
+        else:
+            self.fields["value_reached"].label = _("Value reached (%(unit)s)") % {"unit": pledge.target_unit or "—"}
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        errors = []
+        for upload in files:
+            try:
+                recognise(upload)
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return files
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))

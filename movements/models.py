@@ -181,3 +181,56 @@ class Pledge(models.Model):
             value = self.target_value.normalize()
             return f"{value:f} {self.target_unit}".strip()
         return str(TargetKind.DONE.label)
+
+
+class EvidenceState(models.TextChoices):
+    PENDING = "pending", _("Waiting for verification")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Evidence(models.Model):
+    """What a member did towards a pledge (minh chứng), verified or rejected by the branch."""
+
+    pledge = models.ForeignKey(Pledge, verbose_name=_("pledge"), on_delete=models.CASCADE, related_name="evidence")
+    done_on = models.DateField(_("date"))
+    description = models.TextField(_("what was done"), max_length=2000)
+    value_reached = models.DecimalField(_("value reached"), max_digits=10, decimal_places=2, null=True, blank=True,
+                                        validators=[MinValueValidator(0)],
+                                        help_text=_("For a pledge with a number: how much this adds."))
+    state = models.CharField(_("state"), max_length=10, choices=EvidenceState.choices, default=EvidenceState.PENDING,
+                             db_index=True)
+    review_reason = models.TextField(_("reason"), blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["done_on", "id"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self):
+        return f"{self.done_on:%d/%m/%Y} {self.description[:60]}"
+
+
+def evidence_file_path(instance, filename):
+    # The stored name is random: the original name is kept in the row, never used on disk.
+    return f"evidence/{instance.evidence.pledge.commitment.movement_year.year}/{instance.stored_name}"
+
+
+class EvidenceFile(models.Model):
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=evidence_file_path, max_length=200)
+    stored_name = models.CharField(max_length=80, editable=False)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self):
+        return self.original_name

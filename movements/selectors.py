@@ -1,10 +1,18 @@
 """Reads of the movement year, always scoped by the access policy."""
 
+import datetime
+
+from django.utils import timezone
+
 from django.db.models import Count, Q
 
 from members.access import Action, policy
 from members.models import Member, MemberStatus, Unit
-from movements.models import Commitment, CommitmentState, MovementYear, YearState
+from movements.models import Commitment, CommitmentState, Evidence, EvidenceState, MovementYear, YearState
+
+
+# A pledge due within this many days, and not yet shown done, is listed on the member's home page.
+DUE_SOON_DAYS = 30
 
 
 def years_for(user):
@@ -78,8 +86,32 @@ def home_tasks(user, member: Member | None, unit: Unit | None) -> list[dict]:
             commitment = Commitment.objects.filter(member=member, movement_year=movement_year).first()
             if commitment is None or commitment.state in (CommitmentState.DRAFT, CommitmentState.RETURNED):
                 tasks.append({"kind": "commitment", "year": movement_year, "commitment": commitment})
+            elif commitment.state == CommitmentState.APPROVED:
+                soon = timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS)
+                due = commitment.pledges.filter(due_date__lte=soon).exclude(
+                    evidence__state=EvidenceState.VERIFIED).count()
+                if due:
+                    tasks.append({"kind": "due", "count": due, "days": DUE_SOON_DAYS})
     if unit is not None:
         waiting = waiting_reviews(user, unit)
         if waiting:
             tasks.append({"kind": "review", "count": waiting, "unit": unit})
+        to_verify = evidence_waiting(user, unit)
+        if to_verify:
+            tasks.append({"kind": "verify", "count": to_verify, "unit": unit})
     return tasks
+
+
+def evidence_of_unit(user, unit: Unit):
+    return (policy.scope(user, Evidence.objects.all(), action=Action.VIEW_COMMITMENTS,
+                         path_field="pledge__commitment__member__unit__path")
+            .filter(unit.subtree_q("pledge__commitment__member__unit__path"))
+            .select_related("pledge__criterion", "pledge__commitment__member__unit")
+            .prefetch_related("files")
+            .order_by("created_at", "id"))
+
+
+def evidence_waiting(user, unit: Unit) -> int:
+    if not policy.can(user, Action.REVIEW_COMMITMENTS, unit):
+        return 0
+    return evidence_of_unit(user, unit).filter(state=EvidenceState.PENDING).count()

@@ -6,6 +6,7 @@ saves, and records the audit entry, all in one transaction; a refusal changes no
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,11 +23,15 @@ from movements.models import (
     Commitment,
     CommitmentState,
     Criterion,
+    Evidence,
+    EvidenceFile,
+    EvidenceState,
     MovementYear,
     Pledge,
     Responsibility,
     YearState,
 )
+from movements.uploads import recognise
 
 YEAR_OPENED = audit.register_action("year.opened", gettext_lazy("Movement year opened"))
 YEAR_PUBLISHED = audit.register_action("year.published", gettext_lazy("Movement year published"))
@@ -245,3 +250,76 @@ def commitments_approve_many(*, actor, commitments) -> tuple[list[Commitment], l
         except (ValidationError, PermissionDenied) as error:
             refused.append((commitment, " ".join(getattr(error, "messages", [str(error)]))))
     return approved, refused
+
+
+# Evidence
+
+EVIDENCE_ADDED = audit.register_action("evidence.added", gettext_lazy("Evidence logged"))
+EVIDENCE_VERIFIED = audit.register_action("evidence.verified", gettext_lazy("Evidence verified"))
+EVIDENCE_REJECTED = audit.register_action("evidence.rejected", gettext_lazy("Evidence rejected"))
+
+EVIDENCE_TRANSITIONS = {
+    "verify": Transition(frozenset({EvidenceState.PENDING}), EvidenceState.VERIFIED, EVIDENCE_VERIFIED,
+                         by_owner=False),
+    "reject": Transition(frozenset({EvidenceState.PENDING}), EvidenceState.REJECTED, EVIDENCE_REJECTED,
+                         by_owner=False),
+}
+
+
+def evidence_add(*, actor, pledge: Pledge, done_on, description: str, value_reached=None, files=()) -> Evidence:
+    """A member logs what they did towards one of their approved pledges, during the evidence period."""
+    kinds = [recognise(upload) for upload in files]
+    with transaction.atomic():
+        commitment = _locked_commitment(pledge.commitment)
+        _check_actor(actor, commitment, by_owner=True)
+        if commitment.state != CommitmentState.APPROVED:
+            raise ValidationError(_("Evidence is logged against an approved commitment."))
+        year = commitment.movement_year
+        if year.state != YearState.OPEN or not year.evidence_opens <= _today() <= year.evidence_closes:
+            raise ValidationError(_("Evidence for %(year)s is logged between %(start)s and %(end)s.")
+                                  % {"year": year.year, "start": f"{year.evidence_opens:%d/%m/%Y}",
+                                     "end": f"{year.evidence_closes:%d/%m/%Y}"})
+        evidence = Evidence(pledge=pledge, done_on=done_on, description=description, value_reached=value_reached)
+        evidence.full_clean()
+        evidence.save()
+        for upload, kind in zip(files, kinds):
+            stored = EvidenceFile(evidence=evidence, stored_name=f"{uuid.uuid4().hex}.{kind.extension}",
+                                  original_name=upload.name[:200], content_type=kind.content_type, size=upload.size)
+            stored.file.save(stored.stored_name, upload, save=False)
+            stored.save()
+        audit.record(action=EVIDENCE_ADDED, actor=actor, unit=commitment.member.unit, target=evidence,
+                     after={"description": description[:200], "value_reached": str(value_reached)
+                         if value_reached is not None else None, "files": len(kinds)})
+    return evidence
+
+
+def _evidence_transition(*, actor, evidence: Evidence, name: str, reason: str = "") -> Evidence:
+    transition = EVIDENCE_TRANSITIONS[name]
+    with transaction.atomic():
+        evidence = (Evidence.objects.select_for_update(of=("self",))
+                    .select_related("pledge__commitment__member__unit", "pledge__commitment__movement_year")
+                    .get(pk=evidence.pk))
+        commitment = evidence.pledge.commitment
+        _check_actor(actor, commitment, by_owner=False)
+        if evidence.state not in transition.sources:
+            raise ValidationError(_("This evidence is already “%(state)s”.") % {"state": evidence.get_state_display()})
+        if commitment.movement_year.state == YearState.CLOSED:
+            raise ValidationError(_("The movement year is closed."))
+        previous = evidence.state
+        evidence.state = transition.target
+        evidence.review_reason = reason
+        evidence.reviewed_by, evidence.reviewed_at = actor, timezone.now()
+        evidence.save()
+        audit.record(action=transition.audit_action, actor=actor, unit=commitment.member.unit, target=evidence,
+                     before={"state": previous}, after={"state": transition.target}, note=reason)
+    return evidence
+
+
+def evidence_verify(*, actor, evidence: Evidence) -> Evidence:
+    return _evidence_transition(actor=actor, evidence=evidence, name="verify")
+
+
+def evidence_reject(*, actor, evidence: Evidence, reason: str) -> Evidence:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the evidence is rejected.")})
+    return _evidence_transition(actor=actor, evidence=evidence, name="reject", reason=reason.strip())

@@ -15,4 +15,9 @@ urlpatterns = [
     path("commitments/<int:pk>/", views.commitment_detail, name="commitment"),
     path("commitments/<int:pk>/approve/", views.commitment_approve, name="commitment_approve"),
     path("commitments/<int:pk>/return/", views.commitment_return, name="commitment_return"),
+    path("pledges/<int:pk>/evidence/", views.evidence_create, name="evidence_create"),
+    path("evidence/", views.evidence_list, name="evidence"),
+    path("evidence/<int:pk>/verify/", views.evidence_verify, name="evidence_verify"),
+    path("evidence/<int:pk>/reject/", views.evidence_reject, name="evidence_reject"),
+    path("evidence/files/<int:pk>/", views.evidence_file, name="evidence_file"),
 ]

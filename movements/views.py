@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -13,8 +15,18 @@ from members.audit import entries_for
 from members.forms import add_service_errors
 from members.selectors import current_unit, own_member_record, visible_ancestors, working_unit
 from movements import selectors, services
-from movements.forms import MovementYearForm, PledgeFormSet, ReturnForm, criteria_for
-from movements.models import Commitment, CommitmentState, MovementYear, Responsibility
+from movements.forms import EvidenceForm, MovementYearForm, PledgeFormSet, RejectForm, ReturnForm, criteria_for
+from movements.models import (
+    Commitment,
+    CommitmentState,
+    Evidence,
+    EvidenceFile,
+    EvidenceState,
+    MovementYear,
+    Pledge,
+    Responsibility,
+)
+from movements.scorecard import scorecard
 
 
 def _get_year(user, pk) -> MovementYear:
@@ -147,8 +159,11 @@ def my_commitment(request):
         messages.error(request, _("This commitment can no longer be changed."))
         return redirect("movements:my_commitment")
     pledges = list(commitment.pledges.select_related("criterion")) if commitment else []
+    approved = commitment is not None and commitment.state == CommitmentState.APPROVED
     return render(request, "movements/my_commitment.html", {
         "member": member, "year": movement_year, "commitment": commitment, "formset": formset,
+        "card": scorecard(commitment) if approved else None,
+        "evidence_open": movement_year.evidence_opens <= timezone.localdate() <= movement_year.evidence_closes,
         "groups": [(label, [p for p in pledges if p.criterion in group]) for label, group in
                    _criteria_by_responsibility(movement_year, list(criteria))],
     })
@@ -199,8 +214,11 @@ def _review_page(request, commitment, return_form=None):
     pledges = list(commitment.pledges.select_related("criterion"))
     return_form = return_form or ReturnForm(pledges=pledges)
     may_review = policy.can(request.user, Action.REVIEW_COMMITMENTS, commitment.member.unit)
+    approved = commitment.state == CommitmentState.APPROVED
     return render(request, "movements/commitment_detail.html", {
         "commitment": commitment,
+        "card": scorecard(commitment) if approved else None,
+        "reviewer": may_review,
         "year": commitment.movement_year,
         "rows": [(label, [(p, return_form.comment_field(p)) for p in pledges if p.criterion.responsibility == r])
                  for r, label in ((r, commitment.movement_year.label_for(r)) for r in Responsibility.values)],
@@ -250,3 +268,112 @@ def commitment_return(request, pk):
 
 def _submitted_list() -> str:
     return f"{reverse('movements:commitments')}?state={CommitmentState.SUBMITTED}"
+
+
+# Evidence
+
+
+def _get_pledge(user, action: Action, pk) -> Pledge:
+    try:
+        pledge = Pledge.objects.select_related("criterion", "commitment__member__unit",
+                                               "commitment__movement_year").get(pk=pk)
+    except (Pledge.DoesNotExist, ValueError):
+        raise Http404 from None
+    policy.decide_on_member(user, action, pledge.commitment.member)
+    return pledge
+
+
+def _get_evidence(user, action: Action, pk) -> Evidence:
+    try:
+        evidence = Evidence.objects.select_related("pledge__commitment__member__unit").get(pk=pk)
+    except (Evidence.DoesNotExist, ValueError):
+        raise Http404 from None
+    policy.decide_on_member(user, action, evidence.pledge.commitment.member)
+    return evidence
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def evidence_create(request, pk):
+    pledge = _get_pledge(request.user, Action.EDIT_OWN_COMMITMENT, pk)
+    if pledge.commitment.member.user_id != request.user.pk:
+        # Evidence is the member's own account of their work; nobody logs it on their behalf.
+        raise PermissionDenied
+    form = EvidenceForm(request.POST or None, request.FILES or None, pledge=pledge,
+                        initial={"done_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.evidence_add(actor=request.user, pledge=pledge, done_on=form.cleaned_data["done_on"],
+                                  description=form.cleaned_data["description"],
+                                  value_reached=form.cleaned_data.get("value_reached"),
+                                  files=form.cleaned_data["files"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your evidence was logged; your secretary will verify it."))
+            return redirect("movements:my_commitment")
+    return render(request, "movements/evidence_form.html", {"form": form, "pledge": pledge})
+
+
+@login_required
+@require_GET
+def evidence_list(request):
+    unit = working_unit(request, Action.VIEW_COMMITMENTS)
+    state = request.GET.get("state", EvidenceState.PENDING)
+    evidence = selectors.evidence_of_unit(request.user, unit).filter(state=state)
+    page = Paginator(evidence, 30).get_page(request.GET.get("page"))
+    return render(request, "movements/evidence_list.html", {
+        "unit": unit, "ancestors": visible_ancestors(request.user, unit), "page": page, "state": state,
+        "states": EvidenceState.choices, "query": f"state={state}",
+        "may_review": policy.can(request.user, Action.REVIEW_COMMITMENTS, unit),
+    })
+
+
+def _back(request, evidence: Evidence) -> str:
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return next_url
+    return reverse("movements:commitment", args=[evidence.pledge.commitment_id])
+
+
+@login_required
+@require_POST
+def evidence_verify(request, pk):
+    evidence = _get_evidence(request.user, Action.REVIEW_COMMITMENTS, pk)
+    try:
+        services.evidence_verify(actor=request.user, evidence=evidence)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The evidence was verified."))
+    return redirect(_back(request, evidence))
+
+
+@login_required
+@require_POST
+def evidence_reject(request, pk):
+    evidence = _get_evidence(request.user, Action.REVIEW_COMMITMENTS, pk)
+    form = RejectForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say why the evidence is rejected."))
+        services.evidence_reject(actor=request.user, evidence=evidence, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The evidence was rejected; the member sees your reason."))
+    return redirect(_back(request, evidence))
+
+
+@login_required
+@require_GET
+def evidence_file(request, pk):
+    try:
+        stored = EvidenceFile.objects.select_related("evidence__pledge__commitment__member__unit").get(pk=pk)
+    except (EvidenceFile.DoesNotExist, ValueError):
+        raise Http404 from None
+    policy.decide_on_member(request.user, Action.VIEW_COMMITMENTS, stored.evidence.pledge.commitment.member)
+    response = FileResponse(stored.file.open("rb"), content_type=stored.content_type,
+                            as_attachment=stored.content_type == "application/pdf", filename=stored.original_name)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -2,10 +2,11 @@
 outside their subtree, and the status each must get. A URL pattern missing from the matrix fails the suite."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from members.models import Member
-from movements.models import Commitment
+from movements.models import Commitment, Evidence, EvidenceFile
 from tests.conftest import PERSONAS, client_for
 
 # Column order: anonymous, member, secretary of A, secretary of B, committee of G1, city committee,
@@ -31,6 +32,9 @@ COMMITTEES = row(LOGIN, 403, 403, 403, 200, 200, 403, 200)
 # A review posted on a commitment in A or C: done (302), refused (403), or not found (404).
 REVIEW_IN_A = row(LOGIN, 403, 302, 404, 302, 302, 404, 302)
 REVIEW_IN_C = row(LOGIN, 404, 404, 404, 404, 302, 302, 302)
+# Logging evidence is the owner's alone (the member in A is not one of the personas).
+OWNER_ONLY_IN_A = row(LOGIN, 403, 403, 404, 403, 403, 404, 403)
+OWNER_ONLY_IN_C = row(LOGIN, 404, 404, 404, 404, 403, 403, 403)
 
 # (url name, which object the URL names: None, "member_in_a", "member_in_c", "unit_a", "unit_c",
 #  method, expected statuses)
@@ -77,6 +81,15 @@ MATRIX = [
     ("movements:commitment_approve", "commitment_in_c", "post", REVIEW_IN_C),
     ("movements:commitment_return", "commitment_in_a", "post", REVIEW_IN_A),
     ("movements:commitment_return", "commitment_in_c", "post", REVIEW_IN_C),
+    ("movements:evidence_create", "pledge_in_a", "get", OWNER_ONLY_IN_A),
+    ("movements:evidence_create", "pledge_in_c", "get", OWNER_ONLY_IN_C),
+    ("movements:evidence", None, "get", OFFICERS),
+    ("movements:evidence_verify", "evidence_in_a", "post", REVIEW_IN_A),
+    ("movements:evidence_verify", "evidence_in_c", "post", REVIEW_IN_C),
+    ("movements:evidence_reject", "evidence_in_a", "post", REVIEW_IN_A),
+    ("movements:evidence_reject", "evidence_in_c", "post", REVIEW_IN_C),
+    ("movements:evidence_file", "file_in_a", "get", IN_A_OFFICERS),
+    ("movements:evidence_file", "file_in_c", "get", IN_C_OFFICERS),
 ]
 
 # The admin's own URLs are Django's; the matrix checks its entrance, and only superusers are staff here.
@@ -109,19 +122,34 @@ def _url(name, target, objects):
     return reverse(name, args=[objects[target].pk])
 
 
+def _evidence_with_file(commitment):
+    evidence = Evidence.objects.create(pledge=commitment.pledges.first(), done_on=commitment.created_at.date(),
+                                       description="Minh chứng")
+    stored = EvidenceFile(evidence=evidence, stored_name="matrix.pdf", original_name="matrix.pdf",
+                          content_type="application/pdf", size=9)
+    stored.file.save("matrix.pdf", ContentFile(b"%PDF-1.4\n"))
+    return evidence, stored
+
+
 @pytest.mark.parametrize(("name", "target", "method", "expected"), MATRIX,
                          ids=[f"{name}-{target or 'page'}" for name, target, *_ in MATRIX])
 def test_permission_matrix(name, target, method, expected, personas, tree, member_in_a, member_in_c,
-                           movement_year, commitment_in_a, commitment_in_c):
+                           movement_year, commitment_in_a, commitment_in_c, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    evidence_in_a, file_in_a = _evidence_with_file(commitment_in_a)
+    evidence_in_c, file_in_c = _evidence_with_file(commitment_in_c)
     objects = {"member_in_a": member_in_a, "member_in_c": member_in_c, "unit_a": tree.branch_a,
                "unit_c": tree.branch_c, "year": movement_year, "commitment_in_a": commitment_in_a,
-               "commitment_in_c": commitment_in_c}
+               "commitment_in_c": commitment_in_c, "pledge_in_a": evidence_in_a.pledge,
+               "pledge_in_c": evidence_in_c.pledge, "evidence_in_a": evidence_in_a, "evidence_in_c": evidence_in_c,
+               "file_in_a": file_in_a, "file_in_c": file_in_c}
     url = _url(name, target, objects)
     failures = []
     for persona in PERSONAS:
         # A review that passes the policy moves the commitment on; put it back so each persona meets the same.
         Commitment.objects.filter(pk__in=[commitment_in_a.pk, commitment_in_c.pk]).update(state="submitted")
-        data = {"comment": "Cần bổ sung"} if method == "post" else None
+        Evidence.objects.update(state="pending")
+        data = {"comment": "Cần bổ sung", "reason": "Thiếu xác nhận"} if method == "post" else None
         response = getattr(client_for(personas[persona]), method)(url, data)
         want = expected[persona]
         if want == LOGIN:

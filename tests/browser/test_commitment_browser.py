@@ -106,3 +106,47 @@ def test_a_committee_opens_and_publishes_a_year(page):
     assert page.csp_violations == []
 
 
+
+
+def test_evidence_with_a_pdf_is_verified_and_the_scorecard_moves(page, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    from django.contrib.auth import get_user_model
+
+    from tests.movements.helpers import pledge_values
+
+    load_demo()
+    year = _open_year()
+    users = get_user_model().objects
+    member, secretary = users.get(username="doanvien"), users.get(username="bithu")
+    commitment = services.commitment_save(actor=member, movement_year=year, pledges=pledge_values(year))
+    services.commitment_submit(actor=member, commitment=commitment)
+    services.commitment_approve(actor=secretary, commitment=commitment)
+    pledge = commitment.pledges.order_by("id").first()
+    document = tmp_path / "bien-ban-truc.pdf"
+    document.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+    sign_in(page, "doanvien", DEMO_PASSWORD)
+    page.goto(f"/pledges/{pledge.pk}/evidence/")
+    page.fill("textarea[name=description]", "Trực tiếp nhận hồ sơ 5 buổi sáng thứ bảy")
+    page.fill("input[name=value_reached]", "5")
+    page.set_input_files("input[name=files]", str(document))
+    screenshot(page, "evidence-form")
+    page.click("main form.card button[type=submit]")
+    page.wait_for_url("**/commitment/")
+    assert "bien-ban-truc.pdf" in page.content()
+
+    page.context.clear_cookies()
+    sign_in(page, "bithu", DEMO_PASSWORD)
+    page.goto("/evidence/")
+    page.click("form[action$='/verify/'] button[type=submit]")
+    page.wait_for_url("**/evidence/")
+    assert commitment.pledges.get(pk=pledge.pk).evidence.get().state == "verified"
+
+    page.context.clear_cookies()
+    sign_in(page, "doanvien", DEMO_PASSWORD)
+    page.goto("/commitment/")
+    # 5 of the 10 pledged: the pledge's bar is half full.
+    assert page.locator("progress.score-sm").first.get_attribute("value") == "50"
+    screenshot(page, "scorecard")
+    assert page.csp_violations == []
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
