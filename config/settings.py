@@ -207,6 +207,8 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 MEMBER_LIST_PAGE_SIZE = 25
+# The address people open the portal at, for links in mail.
+PORTAL_URL = env_str("DJANGO_PORTAL_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

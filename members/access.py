@@ -30,6 +30,7 @@ class Action(StrEnum):
     MANAGE_YEAR = "year.manage"
     VIEW_COMMITMENTS = "commitments.view"
     REVIEW_COMMITMENTS = "commitments.review"
+    CONFIRM_CLASSIFICATION = "classification.confirm"
     # What a member does on their own commitment; granted to the owner only (see OWNER_ACTIONS).
     EDIT_OWN_COMMITMENT = "commitments.edit_own"
 
@@ -45,6 +46,8 @@ RIGHTS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_YEAR: frozenset({Role.COMMITTEE}),
     Action.VIEW_COMMITMENTS: _OFFICERS,
     Action.REVIEW_COMMITMENTS: _OFFICERS,
+    # The grassroots committee (or one above it) confirms what the branches propose.
+    Action.CONFIRM_CLASSIFICATION: frozenset({Role.COMMITTEE}),
     Action.EDIT_OWN_COMMITMENT: frozenset(),
 }
 

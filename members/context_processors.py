@@ -1,3 +1,4 @@
+from members.notifications import unread_count
 from members.selectors import current_unit as _current_unit
 from members.selectors import units_with_roles
 
@@ -9,4 +10,5 @@ def current_unit(request):
     return {
         "current_unit": _current_unit(request),
         "my_units": units_with_roles(request.user),
+        "unread_notifications": unread_count(request.user),
     }

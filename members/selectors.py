@@ -23,13 +23,17 @@ class UnitRoles:
 
 
 def units_with_roles(user) -> list[UnitRoles]:
-    """The units where the user holds a role (membership included), highest first."""
+    """The units where the user holds a role (membership included), highest first; read once per request."""
+    cached = getattr(user, "_units_with_roles", None)
+    if cached is not None:
+        return cached
     grants = policy.grants(user)
     units = Unit.objects.in_bulk({g.unit_id for g in grants})
     by_unit: dict[int, UnitRoles] = {}
     for grant in sorted(grants, key=lambda g: (g.unit_path, g.role)):
         by_unit.setdefault(grant.unit_id, UnitRoles(units[grant.unit_id])).roles.append(grant.role)
-    return list(by_unit.values())
+    user._units_with_roles = list(by_unit.values())
+    return user._units_with_roles
 
 
 def current_unit(request) -> Unit | None:
@@ -44,9 +48,12 @@ def current_unit(request) -> Unit | None:
             unit = Unit.objects.filter(pk=unit_id, is_active=True).first()
             if unit is not None and not policy.sees(user, unit):
                 unit = None
-        if unit is None:
-            roots = policy.root_units(user)
-            unit = roots[0] if roots else None
+        if unit is None and user.is_superuser:
+            unit = Unit.objects.get_root_nodes().filter(is_active=True).first()
+        elif unit is None:
+            # The highest unit the person holds a role in; its subtree holds all their other units or sits beside them.
+            held = units_with_roles(user)
+            unit = held[0].unit if held else None
     request._current_unit = unit
     return unit
 

@@ -16,4 +16,5 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_detail, name="unit"),
     path("units/switch/", views.unit_switch, name="unit_switch"),
     path("audit/", views.audit_list, name="audit"),
+    path("notifications/", views.notification_list, name="notifications"),
 ]

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members import services
+from members import notifications, services
 from members.access import Action, policy
 from members.models import UnitKind
 from members.audit import entries_for
@@ -220,3 +220,14 @@ def audit_list(request):
     return render(request, "members/audit_list.html", {
         "page": page, "unit": unit, "ancestors": visible_ancestors(request.user, unit),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_list(request):
+    """A person's own notifications; opening the page marks nothing, the button marks all as read."""
+    if request.method == "POST":
+        notifications.mark_all_read(request.user)
+        return redirect("members:notifications")
+    page = Paginator(request.user.notifications.all(), 30).get_page(request.GET.get("page"))
+    return render(request, "members/notification_list.html", {"page": page})

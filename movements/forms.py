@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
-from movements.models import Criterion, Evidence, MovementYear, Pledge, Responsibility
+from movements.models import Classification, Criterion, Evidence, MovementYear, Pledge, Responsibility, SelfResult
 from movements.services import YEAR_DATE_FIELDS
 from movements.uploads import recognise
 
@@ -141,3 +141,35 @@ class EvidenceForm(forms.ModelForm):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SelfAssessmentForm(forms.Form):
+    classification = forms.ChoiceField(label=_("My proposed classification"), choices=Classification.choices)
+    comment = forms.CharField(label=_("What I achieved this year"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, pledges, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pledges = list(pledges)
+        for pledge in self.pledges:
+            self.fields[f"result_{pledge.pk}"] = forms.ChoiceField(
+                label=pledge.text, choices=SelfResult.choices, widget=forms.RadioSelect, initial=pledge.self_result)
+
+    def results(self) -> dict[int, str]:
+        return {pledge.pk: self.cleaned_data[f"result_{pledge.pk}"] for pledge in self.pledges}
+
+    def result_fields(self):
+        return [self[f"result_{pledge.pk}"] for pledge in self.pledges]
+
+
+class EvaluationForm(forms.Form):
+    classification = forms.ChoiceField(label=_("Proposed classification"), choices=Classification.choices)
+    comment = forms.CharField(label=_("Comments of the branch"), required=False, max_length=2000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ConfirmForm(forms.Form):
+    classification = forms.ChoiceField(label=_("Classification"), choices=Classification.choices)
+    reason = forms.CharField(label=_("Reason for a change"), required=False, max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Needed only when you change the branch's proposal."))

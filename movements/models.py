@@ -47,6 +47,18 @@ class MovementYear(models.Model):
                                     default="Trách nhiệm với nhân dân")
     self_label = models.CharField(_("label of the responsibility to oneself"), max_length=120,
                                   default="Trách nhiệm với chính mình")
+    # The rules the portal uses to suggest a classification; the branch decides, the committee confirms.
+    excellent_threshold = models.PositiveSmallIntegerField(
+        _("share achieved for “excellent” (%)"), default=90, validators=[MaxValueValidator(100)])
+    good_threshold = models.PositiveSmallIntegerField(
+        _("share achieved for “good” (%)"), default=75, validators=[MaxValueValidator(100)])
+    complete_threshold = models.PositiveSmallIntegerField(
+        _("share achieved for “completed” (%)"), default=50, validators=[MaxValueValidator(100)])
+    excellent_evidence_share = models.PositiveSmallIntegerField(
+        _("pledges with verified evidence for “excellent” (%)"), default=80, validators=[MaxValueValidator(100)])
+    excellent_limit = models.PositiveSmallIntegerField(
+        _("most members of a branch rated “excellent” (%)"), null=True, blank=True, default=20,
+        validators=[MaxValueValidator(100)], help_text=_("Leave empty for no limit."))
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -74,6 +86,9 @@ class MovementYear(models.Model):
             errors["evaluation_opens"] = _("The evaluation cannot open before the registration.")
         if errors:
             raise ValidationError(errors)
+
+    def evaluation_is_open(self, today: datetime.date) -> bool:
+        return self.state == YearState.OPEN and self.evaluation_opens <= today <= self.evaluation_closes
 
     def label_for(self, responsibility: str) -> str:
         return getattr(self, f"{responsibility}_label")
@@ -110,6 +125,21 @@ class CommitmentState(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned for changes")
     APPROVED = "approved", _("Approved")
+    SELF_ASSESSED = "self_assessed", _("Self-assessed")
+    EVALUATED = "evaluated", _("Evaluated by the branch")
+    CONFIRMED = "confirmed", _("Classification confirmed")
+
+
+# From approval on, the commitment has a scorecard.
+APPROVED_STATES = frozenset({CommitmentState.APPROVED, CommitmentState.SELF_ASSESSED, CommitmentState.EVALUATED,
+                             CommitmentState.CONFIRMED})
+
+
+class Classification(models.TextChoices):
+    EXCELLENT = "excellent", _("Completed tasks excellently")
+    GOOD = "good", _("Completed tasks well")
+    COMPLETE = "complete", _("Completed tasks")
+    INCOMPLETE = "incomplete", _("Did not complete tasks")
 
 
 class Commitment(models.Model):
@@ -118,13 +148,26 @@ class Commitment(models.Model):
     member = models.ForeignKey(Member, verbose_name=_("member"), on_delete=models.PROTECT, related_name="commitments")
     movement_year = models.ForeignKey(MovementYear, verbose_name=_("movement year"), on_delete=models.PROTECT,
                                       related_name="commitments")
-    state = models.CharField(_("state"), max_length=10, choices=CommitmentState.choices,
+    state = models.CharField(_("state"), max_length=16, choices=CommitmentState.choices,
                              default=CommitmentState.DRAFT, db_index=True)
     review_comment = models.TextField(_("secretary's comment"), blank=True)
     submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("reviewed on"), null=True, blank=True)
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
+    self_classification = models.CharField(_("my proposed classification"), max_length=12,
+                                           choices=Classification.choices, blank=True)
+    self_comment = models.TextField(_("my self-assessment"), blank=True)
+    proposed_classification = models.CharField(_("branch's proposed classification"), max_length=12,
+                                               choices=Classification.choices, blank=True)
+    evaluation_comment = models.TextField(_("branch's evaluation"), blank=True)
+    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("evaluated by"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    classification = models.CharField(_("classification"), max_length=12, choices=Classification.choices, blank=True)
+    classification_note = models.TextField(_("reason for the change"), blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("confirmed by"), null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    confirmed_at = models.DateTimeField(_("confirmed on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -136,6 +179,12 @@ class Commitment(models.Model):
 
     def __str__(self):
         return _("Commitment of %(member)s, %(year)s") % {"member": self.member, "year": self.movement_year.year}
+
+
+class SelfResult(models.TextChoices):
+    ACHIEVED = "achieved", _("Achieved")
+    PARTLY = "partly", _("Partly achieved")
+    NOT = "not", _("Not achieved")
 
 
 class TargetKind(models.TextChoices):
@@ -157,6 +206,7 @@ class Pledge(models.Model):
                                    help_text=_("e.g. hồ sơ, giờ, lớp học"))
     due_date = models.DateField(_("due date"))
     review_comment = models.TextField(_("secretary's comment"), blank=True)
+    self_result = models.CharField(_("my assessment"), max_length=10, choices=SelfResult.choices, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -8,7 +8,15 @@ from django.db.models import Count, Q
 
 from members.access import Action, policy
 from members.models import Member, MemberStatus, Unit
-from movements.models import Commitment, CommitmentState, Evidence, EvidenceState, MovementYear, YearState
+from movements.models import (
+    Classification,
+    Commitment,
+    CommitmentState,
+    Evidence,
+    EvidenceState,
+    MovementYear,
+    YearState,
+)
 
 
 # A pledge due within this many days, and not yet shown done, is listed on the member's home page.
@@ -86,6 +94,9 @@ def home_tasks(user, member: Member | None, unit: Unit | None) -> list[dict]:
             commitment = Commitment.objects.filter(member=member, movement_year=movement_year).first()
             if commitment is None or commitment.state in (CommitmentState.DRAFT, CommitmentState.RETURNED):
                 tasks.append({"kind": "commitment", "year": movement_year, "commitment": commitment})
+            elif commitment.state == CommitmentState.APPROVED and movement_year.evaluation_is_open(
+                    timezone.localdate()):
+                tasks.append({"kind": "self_assess", "year": movement_year})
             elif commitment.state == CommitmentState.APPROVED:
                 soon = timezone.localdate() + datetime.timedelta(days=DUE_SOON_DAYS)
                 due = commitment.pledges.filter(due_date__lte=soon).exclude(
@@ -99,6 +110,19 @@ def home_tasks(user, member: Member | None, unit: Unit | None) -> list[dict]:
         to_verify = evidence_waiting(user, unit)
         if to_verify:
             tasks.append({"kind": "verify", "count": to_verify, "unit": unit})
+        movement_year = year_applying_to(unit)
+        if movement_year is not None and movement_year.state == YearState.OPEN:
+            if policy.can(user, Action.CONFIRM_CLASSIFICATION, unit):
+                to_confirm = _unit_commitments(user, unit, movement_year).filter(
+                    state=CommitmentState.EVALUATED).count()
+                if to_confirm:
+                    tasks.append({"kind": "confirm", "count": to_confirm})
+            if movement_year.evaluation_is_open(timezone.localdate()) and policy.can(
+                    user, Action.REVIEW_COMMITMENTS, unit):
+                to_evaluate = _unit_commitments(user, unit, movement_year).filter(
+                    state__in=[CommitmentState.APPROVED, CommitmentState.SELF_ASSESSED]).count()
+                if to_evaluate:
+                    tasks.append({"kind": "evaluate", "count": to_evaluate})
     return tasks
 
 
@@ -115,3 +139,13 @@ def evidence_waiting(user, unit: Unit) -> int:
     if not policy.can(user, Action.REVIEW_COMMITMENTS, unit):
         return 0
     return evidence_of_unit(user, unit).filter(state=EvidenceState.PENDING).count()
+
+
+def classification_counts(user, unit: Unit, movement_year: MovementYear) -> list[tuple[str, str, int, int]]:
+    """Per level: (value, label, proposed by the branches and waiting, confirmed)."""
+    commitments = _unit_commitments(user, unit, movement_year).order_by()
+    proposed = dict(commitments.filter(state=CommitmentState.EVALUATED).values_list("proposed_classification")
+                    .annotate(n=Count("pk")))
+    confirmed = dict(commitments.filter(state=CommitmentState.CONFIRMED).values_list("classification")
+                     .annotate(n=Count("pk")))
+    return [(value, label, proposed.get(value, 0), confirmed.get(value, 0)) for value, label in Classification.choices]

@@ -11,15 +11,19 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from members import audit
 from members.access import Action, policy
 from members.models import Member, Unit
+from members.notifications import notify
 from movements.catalogue import CRITERIA
 from movements.models import (
+    Classification,
     Commitment,
     CommitmentState,
     Criterion,
@@ -105,30 +109,46 @@ def year_publish(*, actor, movement_year: MovementYear) -> MovementYear:
 # Commitments
 
 
+COMMITMENT_SELF_ASSESSED = audit.register_action("commitment.self_assessed",
+                                                  gettext_lazy("Self-assessment submitted"))
+COMMITMENT_EVALUATED = audit.register_action("commitment.evaluated", gettext_lazy("Commitment evaluated by the branch"))
+COMMITMENT_CONFIRMED = audit.register_action("commitment.confirmed", gettext_lazy("Classification confirmed"))
+YEAR_CLOSED = audit.register_action("year.closed", gettext_lazy("Movement year closed"))
+
+OWNER = None  # a transition that only the member who owns the commitment may make
+
+
 @dataclass(frozen=True)
 class Transition:
     sources: frozenset[str]
     target: str
     audit_action: str
-    by_owner: bool  # True: only the member who owns the commitment; False: a reviewer of the member's branch
+    right: Action | None  # the right needed on the member's unit, or OWNER
+    notice: Promise | None = None  # told to the member when someone else makes the move
 
 
+S = CommitmentState
 COMMITMENT_TRANSITIONS = {
-    "submit": Transition(frozenset({CommitmentState.DRAFT, CommitmentState.RETURNED}), CommitmentState.SUBMITTED,
-                         COMMITMENT_SUBMITTED, by_owner=True),
-    "return": Transition(frozenset({CommitmentState.SUBMITTED}), CommitmentState.RETURNED, COMMITMENT_RETURNED,
-                         by_owner=False),
-    "approve": Transition(frozenset({CommitmentState.SUBMITTED}), CommitmentState.APPROVED, COMMITMENT_APPROVED,
-                          by_owner=False),
+    "submit": Transition(frozenset({S.DRAFT, S.RETURNED}), S.SUBMITTED, COMMITMENT_SUBMITTED, OWNER),
+    "return": Transition(frozenset({S.SUBMITTED}), S.RETURNED, COMMITMENT_RETURNED, Action.REVIEW_COMMITMENTS,
+                         gettext_lazy("Your commitment was returned for changes.")),
+    "approve": Transition(frozenset({S.SUBMITTED}), S.APPROVED, COMMITMENT_APPROVED, Action.REVIEW_COMMITMENTS,
+                          gettext_lazy("Your commitment was approved.")),
+    "self_assess": Transition(frozenset({S.APPROVED}), S.SELF_ASSESSED, COMMITMENT_SELF_ASSESSED, OWNER),
+    "evaluate": Transition(frozenset({S.APPROVED, S.SELF_ASSESSED}), S.EVALUATED, COMMITMENT_EVALUATED,
+                           Action.REVIEW_COMMITMENTS, gettext_lazy("Your branch has evaluated your year.")),
+    "confirm": Transition(frozenset({S.EVALUATED}), S.CONFIRMED, COMMITMENT_CONFIRMED,
+                          Action.CONFIRM_CLASSIFICATION, gettext_lazy("Your classification for the year is confirmed.")),
 }
 
 
-def _check_actor(actor, commitment: Commitment, *, by_owner: bool) -> None:
-    if by_owner:
+def _check_actor(actor, commitment: Commitment, *, right: Action | None) -> None:
+    if right is OWNER:
         if commitment.member.user_id != actor.pk:
             raise PermissionDenied(_("Only the member can do this with their own commitment."))
-    elif not policy.can(actor, Action.REVIEW_COMMITMENTS, commitment.member.unit):
-        raise PermissionDenied(_("Only the secretary or committee of the member's branch can review it."))
+    elif not policy.can(actor, right, commitment.member.unit):
+        raise PermissionDenied(_("Your role does not allow this on %(member)s's commitment.")
+                               % {"member": commitment.member})
 
 
 def _locked_commitment(commitment: Commitment) -> Commitment:
@@ -140,7 +160,7 @@ def _transition(*, actor, commitment: Commitment, name: str, note: str = "", app
     transition = COMMITMENT_TRANSITIONS[name]
     with transaction.atomic():
         commitment = _locked_commitment(commitment)
-        _check_actor(actor, commitment, by_owner=transition.by_owner)
+        _check_actor(actor, commitment, right=transition.right)
         if commitment.state not in transition.sources:
             raise ValidationError(_("This commitment is “%(state)s”: it cannot be %(action)s now.")
                                   % {"state": commitment.get_state_display(), "action": _ACTION_WORDS[name]})
@@ -153,6 +173,8 @@ def _transition(*, actor, commitment: Commitment, name: str, note: str = "", app
         commitment.save()
         audit.record(action=transition.audit_action, actor=actor, unit=commitment.member.unit, target=commitment,
                      before={"state": previous}, after={"state": transition.target}, note=note)
+        if transition.notice:
+            notify(user=commitment.member.user, message=transition.notice, url=reverse("movements:my_commitment"))
     return commitment
 
 
@@ -160,6 +182,9 @@ _ACTION_WORDS = {
     "submit": pgettext_lazy("what is done to a commitment", "submitted"),
     "return": pgettext_lazy("what is done to a commitment", "returned"),
     "approve": pgettext_lazy("what is done to a commitment", "approved"),
+    "self_assess": pgettext_lazy("what is done to a commitment", "self-assessed"),
+    "evaluate": pgettext_lazy("what is done to a commitment", "evaluated"),
+    "confirm": pgettext_lazy("what is done to a commitment", "confirmed"),
 }
 
 
@@ -243,13 +268,7 @@ def commitment_approve(*, actor, commitment: Commitment) -> Commitment:
 
 def commitments_approve_many(*, actor, commitments) -> tuple[list[Commitment], list[tuple[Commitment, str]]]:
     """Approve each commitment on its own; one refusal does not stop the others, and is reported."""
-    approved, refused = [], []
-    for commitment in commitments:
-        try:
-            approved.append(commitment_approve(actor=actor, commitment=commitment))
-        except (ValidationError, PermissionDenied) as error:
-            refused.append((commitment, " ".join(getattr(error, "messages", [str(error)]))))
-    return approved, refused
+    return _each(lambda commitment: commitment_approve(actor=actor, commitment=commitment), commitments)
 
 
 # Evidence
@@ -260,9 +279,9 @@ EVIDENCE_REJECTED = audit.register_action("evidence.rejected", gettext_lazy("Evi
 
 EVIDENCE_TRANSITIONS = {
     "verify": Transition(frozenset({EvidenceState.PENDING}), EvidenceState.VERIFIED, EVIDENCE_VERIFIED,
-                         by_owner=False),
+                         Action.REVIEW_COMMITMENTS),
     "reject": Transition(frozenset({EvidenceState.PENDING}), EvidenceState.REJECTED, EVIDENCE_REJECTED,
-                         by_owner=False),
+                         Action.REVIEW_COMMITMENTS, gettext_lazy("A piece of your evidence was not accepted.")),
 }
 
 
@@ -271,7 +290,7 @@ def evidence_add(*, actor, pledge: Pledge, done_on, description: str, value_reac
     kinds = [recognise(upload) for upload in files]
     with transaction.atomic():
         commitment = _locked_commitment(pledge.commitment)
-        _check_actor(actor, commitment, by_owner=True)
+        _check_actor(actor, commitment, right=OWNER)
         if commitment.state != CommitmentState.APPROVED:
             raise ValidationError(_("Evidence is logged against an approved commitment."))
         year = commitment.movement_year
@@ -300,7 +319,7 @@ def _evidence_transition(*, actor, evidence: Evidence, name: str, reason: str = 
                     .select_related("pledge__commitment__member__unit", "pledge__commitment__movement_year")
                     .get(pk=evidence.pk))
         commitment = evidence.pledge.commitment
-        _check_actor(actor, commitment, by_owner=False)
+        _check_actor(actor, commitment, right=transition.right)
         if evidence.state not in transition.sources:
             raise ValidationError(_("This evidence is already “%(state)s”.") % {"state": evidence.get_state_display()})
         if commitment.movement_year.state == YearState.CLOSED:
@@ -312,6 +331,8 @@ def _evidence_transition(*, actor, evidence: Evidence, name: str, reason: str = 
         evidence.save()
         audit.record(action=transition.audit_action, actor=actor, unit=commitment.member.unit, target=evidence,
                      before={"state": previous}, after={"state": transition.target}, note=reason)
+        if transition.notice:
+            notify(user=commitment.member.user, message=transition.notice, url=reverse("movements:my_commitment"))
     return evidence
 
 
@@ -323,3 +344,93 @@ def evidence_reject(*, actor, evidence: Evidence, reason: str) -> Evidence:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the evidence is rejected.")})
     return _evidence_transition(actor=actor, evidence=evidence, name="reject", reason=reason.strip())
+
+
+# Evaluation and classification
+
+
+def _require_evaluation_window(commitment: Commitment) -> None:
+    year = commitment.movement_year
+    if not year.evaluation_is_open(_today()):
+        raise ValidationError(_("The evaluation of %(year)s runs from %(start)s to %(end)s.")
+                              % {"year": year.year, "start": f"{year.evaluation_opens:%d/%m/%Y}",
+                                 "end": f"{year.evaluation_closes:%d/%m/%Y}"})
+
+
+def commitment_self_assess(*, actor, commitment: Commitment, results: dict[int, str], classification: str,
+                           comment: str = "") -> Commitment:
+    """The member says, pledge by pledge, how far they got, and proposes their own classification."""
+    def record_results(locked: Commitment):
+        _require_evaluation_window(locked)
+        pledges = list(locked.pledges.all())
+        missing = [p for p in pledges if not results.get(p.pk)]
+        if missing:
+            raise ValidationError(_("Assess every pledge: %(count)d left.") % {"count": len(missing)})
+        for pledge in pledges:
+            pledge.self_result = results[pledge.pk]
+            pledge.full_clean(exclude=["commitment", "criterion"])
+            pledge.save(update_fields=["self_result"])
+        locked.self_classification, locked.self_comment = classification, comment.strip()
+        locked.full_clean(exclude=["member", "movement_year", "reviewed_by", "evaluated_by", "confirmed_by"])
+
+    return _transition(actor=actor, commitment=commitment, name="self_assess", apply=record_results,
+                       note=comment.strip())
+
+
+def commitment_evaluate(*, actor, commitment: Commitment, classification: str, comment: str = "") -> Commitment:
+    """The branch evaluates the member and proposes a classification to the committee."""
+    def record(locked: Commitment):
+        _require_evaluation_window(locked)
+        if classification not in Classification.values:
+            raise ValidationError({"classification": _("Choose a classification.")})
+        locked.proposed_classification, locked.evaluation_comment = classification, comment.strip()
+        locked.evaluated_by = actor
+
+    return _transition(actor=actor, commitment=commitment, name="evaluate", apply=record, note=comment.strip())
+
+
+def commitment_confirm(*, actor, commitment: Commitment, classification: str | None = None,
+                       reason: str = "") -> Commitment:
+    """The committee confirms the proposed classification, or sets another one and says why."""
+    def record(locked: Commitment):
+        if _today() < locked.movement_year.evaluation_opens:
+            raise ValidationError(_("Classifications are confirmed once the evaluation has opened."))
+        chosen = classification or locked.proposed_classification
+        if chosen not in Classification.values:
+            raise ValidationError({"classification": _("Choose a classification.")})
+        if chosen != locked.proposed_classification and not reason.strip():
+            raise ValidationError({"reason": _("Say why the classification differs from the branch's proposal.")})
+        locked.classification, locked.classification_note = chosen, reason.strip()
+        locked.confirmed_by, locked.confirmed_at = actor, timezone.now()
+
+    return _transition(actor=actor, commitment=commitment, name="confirm", apply=record, note=reason.strip())
+
+
+def commitments_confirm_many(*, actor, commitments) -> tuple[list[Commitment], list[tuple[Commitment, str]]]:
+    """Confirm each proposal as it stands; a refusal is reported and does not stop the others."""
+    return _each(lambda commitment: commitment_confirm(actor=actor, commitment=commitment), commitments)
+
+
+def _each(action, commitments) -> tuple[list[Commitment], list[tuple[Commitment, str]]]:
+    done, refused = [], []
+    for commitment in commitments:
+        try:
+            done.append(action(commitment))
+        except (ValidationError, PermissionDenied) as error:
+            refused.append((commitment, " ".join(getattr(error, "messages", [str(error)]))))
+    return done, refused
+
+
+def year_close(*, actor, movement_year: MovementYear) -> MovementYear:
+    """From now on the year's commitments, evidence and classifications are read-only."""
+    with transaction.atomic():
+        movement_year = MovementYear.objects.select_for_update().select_related("unit").get(pk=movement_year.pk)
+        if not policy.can(actor, Action.MANAGE_YEAR, movement_year.unit):
+            raise PermissionDenied
+        if movement_year.state != YearState.OPEN:
+            raise ValidationError(_("Only an open year can be closed."))
+        movement_year.state = YearState.CLOSED
+        movement_year.save(update_fields=["state"])
+        audit.record(action=YEAR_CLOSED, actor=actor, unit=movement_year.unit, target=movement_year,
+                     before={"state": YearState.OPEN}, after={"state": YearState.CLOSED})
+    return movement_year

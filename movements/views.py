@@ -15,8 +15,20 @@ from members.audit import entries_for
 from members.forms import add_service_errors
 from members.selectors import current_unit, own_member_record, visible_ancestors, working_unit
 from movements import selectors, services
-from movements.forms import EvidenceForm, MovementYearForm, PledgeFormSet, RejectForm, ReturnForm, criteria_for
+from movements.classification import excellent_share, suggest
+from movements.forms import (
+    ConfirmForm,
+    EvaluationForm,
+    EvidenceForm,
+    MovementYearForm,
+    PledgeFormSet,
+    RejectForm,
+    ReturnForm,
+    SelfAssessmentForm,
+    criteria_for,
+)
 from movements.models import (
+    APPROVED_STATES,
     Commitment,
     CommitmentState,
     Evidence,
@@ -25,6 +37,7 @@ from movements.models import (
     MovementYear,
     Pledge,
     Responsibility,
+    YearState,
 )
 from movements.scorecard import scorecard
 
@@ -159,14 +172,40 @@ def my_commitment(request):
         messages.error(request, _("This commitment can no longer be changed."))
         return redirect("movements:my_commitment")
     pledges = list(commitment.pledges.select_related("criterion")) if commitment else []
-    approved = commitment is not None and commitment.state == CommitmentState.APPROVED
+    approved = commitment is not None and commitment.state in APPROVED_STATES
+    may_self_assess = (approved and commitment.state == CommitmentState.APPROVED
+                       and movement_year.evaluation_is_open(timezone.localdate()))
     return render(request, "movements/my_commitment.html", {
         "member": member, "year": movement_year, "commitment": commitment, "formset": formset,
         "card": scorecard(commitment) if approved else None,
+        "self_form": SelfAssessmentForm(pledges=pledges) if may_self_assess else None,
         "evidence_open": movement_year.evidence_opens <= timezone.localdate() <= movement_year.evidence_closes,
         "groups": [(label, [p for p in pledges if p.criterion in group]) for label, group in
                    _criteria_by_responsibility(movement_year, list(criteria))],
     })
+
+
+@login_required
+@require_POST
+def self_assess(request):
+    member = own_member_record(request.user)
+    movement_year = selectors.year_applying_to(member.unit) if member else None
+    commitment = selectors.own_commitment(member, movement_year) if movement_year else None
+    if commitment is None:
+        raise Http404
+    form = SelfAssessmentForm(request.POST, pledges=commitment.pledges.all())
+    if not form.is_valid():
+        messages.error(request, _("Assess every pledge and choose your proposed classification."))
+        return redirect("movements:my_commitment")
+    try:
+        services.commitment_self_assess(actor=request.user, commitment=commitment, results=form.results(),
+                                        classification=form.cleaned_data["classification"],
+                                        comment=form.cleaned_data["comment"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Your self-assessment was sent to your branch."))
+    return redirect("movements:my_commitment")
 
 
 # Review by the branch
@@ -210,15 +249,30 @@ def commitment_approve_many(request):
     return redirect(_submitted_list())
 
 
-def _review_page(request, commitment, return_form=None):
+def _review_page(request, commitment, return_form=None, evaluation_form=None, confirm_form=None):
     pledges = list(commitment.pledges.select_related("criterion"))
     return_form = return_form or ReturnForm(pledges=pledges)
     may_review = policy.can(request.user, Action.REVIEW_COMMITMENTS, commitment.member.unit)
-    approved = commitment.state == CommitmentState.APPROVED
+    card = scorecard(commitment) if commitment.state in APPROVED_STATES else None
+    year = commitment.movement_year
+    evaluation = None
+    if card is not None and may_review and commitment.state in (CommitmentState.APPROVED,
+                                                                CommitmentState.SELF_ASSESSED):
+        suggestion = suggest(year, card)
+        form = evaluation_form or EvaluationForm(initial={"classification": suggestion.classification})
+        chosen = form["classification"].value()
+        evaluation = {"suggestion": suggestion, "form": form, "share": excellent_share(commitment, proposing=chosen),
+                      "open": year.evaluation_is_open(timezone.localdate())}
+    confirmation = None
+    if commitment.state == CommitmentState.EVALUATED and policy.can(
+            request.user, Action.CONFIRM_CLASSIFICATION, commitment.member.unit):
+        confirmation = confirm_form or ConfirmForm(initial={"classification": commitment.proposed_classification})
     return render(request, "movements/commitment_detail.html", {
         "commitment": commitment,
-        "card": scorecard(commitment) if approved else None,
-        "reviewer": may_review,
+        "card": card,
+        "evaluation": evaluation,
+        "confirmation": confirmation,
+        "reviewer": may_review and year.state == YearState.OPEN,
         "year": commitment.movement_year,
         "rows": [(label, [(p, return_form.comment_field(p)) for p in pledges if p.criterion.responsibility == r])
                  for r, label in ((r, commitment.movement_year.label_for(r)) for r in Responsibility.values)],
@@ -264,6 +318,89 @@ def commitment_return(request, pk):
             messages.success(request, _("The commitment was returned to %(member)s.") % {"member": commitment.member})
             return redirect(_submitted_list())
     return _review_page(request, commitment, return_form=form)
+
+
+@login_required
+@require_POST
+def commitment_evaluate(request, pk):
+    commitment = _get_commitment(request.user, Action.REVIEW_COMMITMENTS, pk)
+    form = EvaluationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.commitment_evaluate(actor=request.user, commitment=commitment,
+                                         classification=form.cleaned_data["classification"],
+                                         comment=form.cleaned_data["comment"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The evaluation of %(member)s was sent to the committee.")
+                             % {"member": commitment.member})
+            return redirect("movements:commitment", pk=commitment.pk)
+    return _review_page(request, commitment, evaluation_form=form)
+
+
+@login_required
+@require_POST
+def commitment_confirm(request, pk):
+    commitment = _get_commitment(request.user, Action.CONFIRM_CLASSIFICATION, pk)
+    form = ConfirmForm(request.POST)
+    if form.is_valid():
+        try:
+            services.commitment_confirm(actor=request.user, commitment=commitment,
+                                        classification=form.cleaned_data["classification"],
+                                        reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The classification of %(member)s is confirmed.")
+                             % {"member": commitment.member})
+            return redirect("movements:classifications")
+    return _review_page(request, commitment, confirm_form=form)
+
+
+@login_required
+@require_GET
+def classification_list(request):
+    unit = working_unit(request, Action.CONFIRM_CLASSIFICATION)
+    movement_year = selectors.year_applying_to(unit)
+    context = {"unit": unit, "ancestors": visible_ancestors(request.user, unit), "year": movement_year}
+    if movement_year is not None:
+        commitments = selectors.commitments_of_unit(request.user, unit, movement_year)
+        context.update({
+            "waiting": commitments.filter(state=CommitmentState.EVALUATED),
+            "levels": selectors.classification_counts(request.user, unit, movement_year),
+        })
+    return render(request, "movements/classification_list.html", context)
+
+
+@login_required
+@require_POST
+def classification_confirm_many(request):
+    unit = working_unit(request, Action.CONFIRM_CLASSIFICATION)
+    chosen = selectors.commitments_of_unit(request.user, unit, selectors.year_applying_to(unit)).filter(
+        pk__in=[pk for pk in request.POST.getlist("commitment") if pk.isdigit()])
+    confirmed, refused = services.commitments_confirm_many(actor=request.user, commitments=chosen)
+    if confirmed:
+        messages.success(request, _("%(count)d classifications confirmed.") % {"count": len(confirmed)})
+    for commitment, reason in refused:
+        messages.error(request, f"{commitment.member}: {reason}")
+    if not confirmed and not refused:
+        messages.info(request, _("Tick the classifications to confirm first."))
+    return redirect("movements:classifications")
+
+
+@login_required
+@require_POST
+def year_close(request, pk):
+    movement_year = _get_year(request.user, pk)
+    policy.check(request.user, Action.MANAGE_YEAR, movement_year.unit)
+    try:
+        services.year_close(actor=request.user, movement_year=movement_year)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The year is closed: its records are now read-only."))
+    return redirect("movements:year", pk=movement_year.pk)
 
 
 def _submitted_list() -> str:

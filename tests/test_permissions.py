@@ -32,6 +32,11 @@ COMMITTEES = row(LOGIN, 403, 403, 403, 200, 200, 403, 200)
 # A review posted on a commitment in A or C: done (302), refused (403), or not found (404).
 REVIEW_IN_A = row(LOGIN, 403, 302, 404, 302, 302, 404, 302)
 REVIEW_IN_C = row(LOGIN, 404, 404, 404, 404, 302, 302, 302)
+# An evaluation or confirmation posted outside its window is refused on the page (200); outside reach 404/403.
+EVALUATE_IN_A = row(LOGIN, 403, 200, 404, 200, 200, 404, 200)
+EVALUATE_IN_C = row(LOGIN, 404, 404, 404, 404, 200, 200, 200)
+CONFIRM_IN_A = row(LOGIN, 403, 403, 404, 200, 200, 404, 200)
+CONFIRM_IN_C = row(LOGIN, 404, 404, 404, 404, 200, 403, 200)
 # Logging evidence is the owner's alone (the member in A is not one of the personas).
 OWNER_ONLY_IN_A = row(LOGIN, 403, 403, 404, 403, 403, 404, 403)
 OWNER_ONLY_IN_C = row(LOGIN, 404, 404, 404, 404, 403, 403, 403)
@@ -55,6 +60,7 @@ MATRIX = [
     ("members:create", None, "get", OFFICERS),
     ("members:profile", None, "get", SIGNED_IN),
     ("members:audit", None, "get", OFFICERS),
+    ("members:notifications", None, "get", SIGNED_IN),
     ("members:unit_switch", None, "get", row(LOGIN, 405, 405, 405, 405, 405, 405, 405)),
     ("members:detail", "member_in_a", "get", IN_A_OFFICERS),
     ("members:detail", "member_in_c", "get", IN_C_OFFICERS),
@@ -81,6 +87,14 @@ MATRIX = [
     ("movements:commitment_approve", "commitment_in_c", "post", REVIEW_IN_C),
     ("movements:commitment_return", "commitment_in_a", "post", REVIEW_IN_A),
     ("movements:commitment_return", "commitment_in_c", "post", REVIEW_IN_C),
+    ("movements:year_close", "year", "get", POST_ONLY),
+    ("movements:self_assess", None, "get", POST_ONLY),
+    ("movements:commitment_evaluate", "commitment_in_a", "post", EVALUATE_IN_A),
+    ("movements:commitment_evaluate", "commitment_in_c", "post", EVALUATE_IN_C),
+    ("movements:commitment_confirm", "commitment_in_a", "post", CONFIRM_IN_A),
+    ("movements:commitment_confirm", "commitment_in_c", "post", CONFIRM_IN_C),
+    ("movements:classifications", None, "get", COMMITTEES),
+    ("movements:classifications_confirm", None, "get", POST_ONLY),
     ("movements:evidence_create", "pledge_in_a", "get", OWNER_ONLY_IN_A),
     ("movements:evidence_create", "pledge_in_c", "get", OWNER_ONLY_IN_C),
     ("movements:evidence", None, "get", OFFICERS),
@@ -149,7 +163,8 @@ def test_permission_matrix(name, target, method, expected, personas, tree, membe
         # A review that passes the policy moves the commitment on; put it back so each persona meets the same.
         Commitment.objects.filter(pk__in=[commitment_in_a.pk, commitment_in_c.pk]).update(state="submitted")
         Evidence.objects.update(state="pending")
-        data = {"comment": "Cần bổ sung", "reason": "Thiếu xác nhận"} if method == "post" else None
+        data = ({"comment": "Cần bổ sung", "reason": "Thiếu xác nhận", "classification": "good"}
+                if method == "post" else None)
         response = getattr(client_for(personas[persona]), method)(url, data)
         want = expected[persona]
         if want == LOGIN:

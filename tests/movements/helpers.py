@@ -6,16 +6,18 @@ from members.models import Member
 from movements.models import Commitment, CommitmentState, Criterion, MovementYear, Pledge
 
 
-def year_dates(today: datetime.date, *, registration_open: bool = True) -> dict:
+def year_dates(today: datetime.date, *, registration_open: bool = True, evaluation_open: bool = False) -> dict:
     delta = datetime.timedelta
     if registration_open:
         registration = (today - delta(days=30), today + delta(days=30))
     else:
         registration = (today - delta(days=60), today - delta(days=1))
+    evaluation = (today - delta(days=1), today + delta(days=20)) if evaluation_open else (
+        today + delta(days=61), today + delta(days=80))
     return {
         "registration_opens": registration[0], "registration_closes": registration[1],
         "evidence_opens": today - delta(days=20), "evidence_closes": today + delta(days=60),
-        "evaluation_opens": today + delta(days=61), "evaluation_closes": today + delta(days=80),
+        "evaluation_opens": evaluation[0], "evaluation_closes": evaluation[1],
     }
 
 

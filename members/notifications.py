@@ -1,0 +1,33 @@
+"""Telling a person what happened to their records: in the portal, and by mail when they have an address."""
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from members.models import Notification
+
+
+def notify(*, user, message, url: str = "") -> Notification | None:
+    """Record a notification now and mail it once the surrounding transaction has committed."""
+    if user is None or not user.is_active:
+        return None
+    # The message is kept as text in the portal's first language: it is read later, in whatever language.
+    with translation.override(settings.LANGUAGE_CODE):
+        text = str(message)[:300]
+        subject = _("Three Responsibilities: %(message)s") % {"message": text[:120]}
+    notification = Notification.objects.create(user=user, message=text, url=url)
+    address = getattr(getattr(user, "member", None), "email", "") or user.email
+    if address:
+        body = f"{text}\n\n{settings.PORTAL_URL.rstrip('/')}{url}" if url else text
+        transaction.on_commit(lambda: send_mail(subject, body, None, [address], fail_silently=True))
+    return notification
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def mark_all_read(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -1,0 +1,85 @@
+"""The classification the portal suggests beside the branch's own judgement, with its reasons written out."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from movements.models import Classification, Commitment, CommitmentState, MovementYear
+from movements.scorecard import ResponsibilityProgress
+
+
+@dataclass
+class Suggestion:
+    classification: Classification
+    overall_percent: int
+    evidenced: int
+    pledges: int
+    reasons: list[str] = field(default_factory=list)
+
+
+def suggest(movement_year: MovementYear, card: list[ResponsibilityProgress]) -> Suggestion:
+    """From the year's rules: the share of the pledged targets achieved, and the pledges shown by verified evidence."""
+    items = [item for row in card for item in row.pledges]
+    weights = sum(item.pledge.criterion.weight for item in items)
+    overall = round(sum(item.percent * item.pledge.criterion.weight for item in items) / weights) if weights else 0
+    evidenced = sum(1 for item in items if any(e.state == "verified" for e in item.evidence))
+    evidence_share = round(evidenced * 100 / len(items)) if items else 0
+    reasons = [
+        _("%(percent)s%% of the pledged targets achieved (weighted by the criteria).") % {"percent": overall},
+        _("%(evidenced)s of %(pledges)s pledges shown by verified evidence.") % {"evidenced": evidenced,
+                                                                                 "pledges": len(items)},
+    ]
+    year = movement_year
+    if overall >= year.excellent_threshold and evidence_share >= year.excellent_evidence_share:
+        level = Classification.EXCELLENT
+        reasons.append(_("At least %(threshold)s%% achieved and %(share)s%% evidenced: “%(level)s”.")
+                       % {"threshold": year.excellent_threshold, "share": year.excellent_evidence_share,
+                          "level": level.label})
+    else:
+        if overall >= year.excellent_threshold:
+            reasons.append(_("Enough achieved for “%(level)s”, but fewer than %(share)s%% of the pledges are evidenced.")
+                           % {"level": Classification.EXCELLENT.label, "share": year.excellent_evidence_share})
+        if overall >= year.good_threshold:
+            level, threshold = Classification.GOOD, year.good_threshold
+        elif overall >= year.complete_threshold:
+            level, threshold = Classification.COMPLETE, year.complete_threshold
+        else:
+            level, threshold = Classification.INCOMPLETE, None
+        if threshold is None:
+            reasons.append(_("Less than %(threshold)s%% achieved: “%(level)s”.")
+                           % {"threshold": year.complete_threshold, "level": level.label})
+        else:
+            reasons.append(_("At least %(threshold)s%% achieved: “%(level)s”.")
+                           % {"threshold": threshold, "level": level.label})
+    return Suggestion(level, overall, evidenced, len(items), reasons)
+
+
+@dataclass
+class ExcellentShare:
+    excellent: int
+    evaluated: int
+    limit: int | None
+
+    @property
+    def percent(self) -> int:
+        return round(self.excellent * 100 / self.evaluated) if self.evaluated else 0
+
+    @property
+    def over_limit(self) -> bool:
+        return self.limit is not None and self.evaluated > 0 and self.percent > self.limit
+
+
+def excellent_share(commitment: Commitment, *, proposing: str | None = None) -> ExcellentShare:
+    """The share of the branch's evaluated members rated “excellent”, counting this one as ``proposing``."""
+    others = (Commitment.objects
+              .filter(movement_year=commitment.movement_year, member__unit=commitment.member.unit,
+                      state__in=[CommitmentState.EVALUATED, CommitmentState.CONFIRMED])
+              .exclude(pk=commitment.pk))
+    excellent = others.filter(Q(classification=Classification.EXCELLENT) | Q(
+        classification="", proposed_classification=Classification.EXCELLENT)).count()
+    evaluated = others.count()
+    if proposing:
+        evaluated += 1
+        excellent += proposing == Classification.EXCELLENT
+    return ExcellentShare(excellent, evaluated, commitment.movement_year.excellent_limit)
