@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from members.models import Member, MemberStatus, Unit
 from movements.models import (
+    Classification,
     Commitment,
     CommitmentState,
     Criterion,
@@ -40,6 +41,53 @@ STATE_SPREAD = [CommitmentState.APPROVED] * 5 + [CommitmentState.SUBMITTED] * 3 
     CommitmentState.RETURNED, CommitmentState.DRAFT, None, None]
 
 
+def _members_of_the_hospital():
+    return (Member.objects.filter(unit__path__startswith=Unit.objects.get(code="bvndgd").path,
+                                  status=MemberStatus.ACTIVE)
+            .exclude(user__username="doanvien").select_related("unit").order_by("pk"))
+
+
+def _pledges_for(rng, commitment, criteria, due_date, *, evidence_until: datetime.date | None,
+                 settled: bool = False):
+    for responsibility, texts in PLEDGE_TEXTS.items():
+        choices = [c for c in criteria if c.responsibility == responsibility
+                   and c.applies_to_sector(commitment.member.unit.sector)]
+        text, kind, value, target_unit = rng.choice(texts)
+        pledge = Pledge.objects.create(commitment=commitment, criterion=rng.choice(choices), text=text,
+                                       target_kind=kind, target_value=value, target_unit=target_unit,
+                                       due_date=due_date)
+        if evidence_until is not None:
+            _demo_evidence(rng, pledge, evidence_until, settled=settled)
+
+
+def load_last_year(*, admin, unit: Unit, today: datetime.date) -> MovementYear:
+    """Last year, closed, every commitment evaluated and its classification confirmed."""
+    last = today.year - 1
+    movement_year = year_open(
+        actor=admin, unit=unit, year=last,
+        registration_opens=datetime.date(last, 1, 1), registration_closes=datetime.date(last, 3, 31),
+        evidence_opens=datetime.date(last, 2, 1), evidence_closes=datetime.date(last, 11, 30),
+        evaluation_opens=datetime.date(last, 12, 1), evaluation_closes=datetime.date(last, 12, 20),
+    )
+    criteria = list(Criterion.objects.filter(movement_year=movement_year))
+    rng = random.Random(2)
+    levels = [Classification.EXCELLENT] + [Classification.GOOD] * 5 + [Classification.COMPLETE] * 3 + [
+        Classification.INCOMPLETE]
+    now = timezone.now()
+    for index, member in enumerate(_members_of_the_hospital()):
+        level = levels[index % len(levels)]
+        commitment = Commitment.objects.create(
+            member=member, movement_year=movement_year, state=CommitmentState.CONFIRMED, submitted_at=now,
+            self_classification=level, proposed_classification=level, classification=level, confirmed_at=now,
+            evaluation_comment="Hoàn thành các cam kết đã đăng ký." if level != Classification.INCOMPLETE
+            else "Chưa hoàn thành phần lớn cam kết.",
+        )
+        _pledges_for(rng, commitment, criteria, datetime.date(last, 11, 15),
+                     evidence_until=datetime.date(last, 11, 30), settled=True)
+    MovementYear.objects.filter(pk=movement_year.pk).update(state=YearState.CLOSED)
+    return movement_year
+
+
 @transaction.atomic
 def load_demo_year(*, today: datetime.date | None = None) -> MovementYear | None:
     today = today or timezone.localdate()
@@ -49,6 +97,7 @@ def load_demo_year(*, today: datetime.date | None = None) -> MovementYear | None
     from django.contrib.auth import get_user_model
 
     committee = get_user_model().objects.get(username="admin")
+    load_last_year(admin=committee, unit=unit, today=today)
     movement_year = year_open(
         actor=committee, unit=unit, year=today.year,
         registration_opens=datetime.date(today.year, 1, 1), registration_closes=today + datetime.timedelta(days=30),
@@ -58,11 +107,8 @@ def load_demo_year(*, today: datetime.date | None = None) -> MovementYear | None
     MovementYear.objects.filter(pk=movement_year.pk).update(state=YearState.OPEN)
     criteria = list(Criterion.objects.filter(movement_year=movement_year))
     rng = random.Random(3)
-    members = (Member.objects.filter(unit__path__startswith=Unit.objects.get(code="bvndgd").path,
-                                     status=MemberStatus.ACTIVE)
-               .exclude(user__username="doanvien").select_related("unit").order_by("pk"))
     now = timezone.now()
-    for index, member in enumerate(members):
+    for index, member in enumerate(_members_of_the_hospital()):
         state = STATE_SPREAD[index % len(STATE_SPREAD)]
         if state is None:
             continue
@@ -72,22 +118,17 @@ def load_demo_year(*, today: datetime.date | None = None) -> MovementYear | None
             review_comment="Cam kết trách nhiệm với nhân dân cần chỉ tiêu cụ thể hơn."
             if state == CommitmentState.RETURNED else "",
         )
-        for responsibility, texts in PLEDGE_TEXTS.items():
-            choices = [c for c in criteria if c.responsibility == responsibility
-                       and c.applies_to_sector(member.unit.sector)]
-            text, kind, value, target_unit = rng.choice(texts)
-            pledge = Pledge.objects.create(commitment=commitment, criterion=rng.choice(choices), text=text,
-                                           target_kind=kind, target_value=value, target_unit=target_unit,
-                                           due_date=datetime.date(today.year, 12, 15))
-            if state == CommitmentState.APPROVED:
-                _demo_evidence(rng, pledge, today)
+        _pledges_for(rng, commitment, criteria, datetime.date(today.year, 12, 15),
+                     evidence_until=today if state == CommitmentState.APPROVED else None)
     return movement_year
 
 
-def _demo_evidence(rng: random.Random, pledge: Pledge, today: datetime.date) -> None:
-    """A few entries per approved pledge: mostly verified, some waiting, the odd one rejected."""
-    for months_ago in range(rng.randint(0, 3), 0, -1):
-        state = rng.choice([EvidenceState.VERIFIED] * 3 + [EvidenceState.PENDING, EvidenceState.REJECTED])
+def _demo_evidence(rng: random.Random, pledge: Pledge, today: datetime.date, *, settled: bool) -> None:
+    """A few entries per approved pledge, up to ``today``: mostly verified, some waiting (unless the year is
+    settled), the odd one rejected."""
+    states = [EvidenceState.VERIFIED] * 3 + [EvidenceState.REJECTED] + ([] if settled else [EvidenceState.PENDING])
+    for months_ago in range(rng.randint(0 if not settled else 1, 3), 0, -1):
+        state = rng.choice(states)
         value = None
         if pledge.target_kind == TargetKind.NUMBER:
             value = max(1, int(pledge.target_value / 4)) if pledge.target_value > 1 else 1

@@ -2,7 +2,16 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
-from movements.models import Classification, Criterion, Evidence, MovementYear, Pledge, Responsibility, SelfResult
+from movements.models import (
+    Classification,
+    Criterion,
+    Evidence,
+    MovementYear,
+    Pledge,
+    PledgeAmendment,
+    Responsibility,
+    SelfResult,
+)
 from movements.services import YEAR_DATE_FIELDS
 from movements.uploads import recognise
 
@@ -173,3 +182,35 @@ class ConfirmForm(forms.Form):
     reason = forms.CharField(label=_("Reason for a change"), required=False, max_length=1000,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Needed only when you change the branch's proposal."))
+
+
+class CriterionForm(forms.ModelForm):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Criterion
+        fields = ("responsibility", "title", "guidance", "weight", "applies_to", "position")
+        widgets = {"guidance": forms.Textarea(attrs={"rows": 2})}
+
+    def has_changed(self):
+        # A blank extra row posts its default choices; it counts once a title is written.
+        if self.initial.get("id"):
+            return super().has_changed()
+        return bool(self.data.get(self.add_prefix("title"), "").strip())
+
+
+class BaseCriterionFormSet(forms.BaseFormSet):
+    def criteria(self) -> list[dict]:
+        return [form.cleaned_data for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+
+
+CriterionFormSet = forms.formset_factory(CriterionForm, formset=BaseCriterionFormSet, extra=2, can_delete=True)
+
+
+class AmendmentForm(forms.ModelForm):
+    class Meta:
+        model = PledgeAmendment
+        fields = ("text", "target_kind", "target_value", "target_unit", "due_date", "reason")
+        widgets = {"text": forms.Textarea(attrs={"rows": 2}), "reason": forms.Textarea(attrs={"rows": 2}),
+                   "due_date": DateInput(), "target_value": forms.NumberInput(attrs={"inputmode": "decimal",
+                                                                                     "step": "any"})}

@@ -284,3 +284,44 @@ class EvidenceFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class AmendmentState(models.TextChoices):
+    PENDING = "pending", _("Waiting for the secretary")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")
+
+
+class PledgeAmendment(models.Model):
+    """A member's request to change an approved pledge; both versions stay on record whatever the answer."""
+
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="amendments")
+    text = models.TextField(_("my pledge"), max_length=1000)
+    target_kind = models.CharField(_("target"), max_length=10, choices=TargetKind.choices)
+    target_value = models.DecimalField(_("target value"), max_digits=10, decimal_places=2, null=True, blank=True,
+                                       validators=[MinValueValidator(0)])
+    target_unit = models.CharField(_("unit of the target"), max_length=50, blank=True)
+    due_date = models.DateField(_("due date"))
+    reason = models.TextField(_("why the change"), max_length=1000)
+    previous = models.JSONField(_("the pledge before"), default=dict)
+    state = models.CharField(_("state"), max_length=10, choices=AmendmentState.choices,
+                             default=AmendmentState.PENDING, db_index=True)
+    decision_note = models.TextField(_("secretary's answer"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("pledge amendment")
+        verbose_name_plural = _("pledge amendments")
+        constraints = [models.UniqueConstraint(fields=["pledge"], condition=models.Q(state="pending"),
+                                               name="one_pending_amendment_per_pledge")]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def clean(self):
+        if self.target_kind == TargetKind.NUMBER and self.target_value is None:
+            raise ValidationError({"target_value": _("Give the number you will reach.")})

@@ -44,7 +44,7 @@ def _progress(pledge: Pledge) -> PledgeProgress:
 
 def pledges_with_evidence(commitment: Commitment):
     return commitment.pledges.select_related("criterion").prefetch_related(
-        Prefetch("evidence", queryset=Evidence.objects.prefetch_related("files")))
+        Prefetch("evidence", queryset=Evidence.objects.prefetch_related("files")), "amendments")
 
 
 def scorecard(commitment: Commitment) -> list[ResponsibilityProgress]:

@@ -32,14 +32,19 @@ def years_for(user):
     return (scoped | applying).distinct().select_related("unit")
 
 
-def year_applying_to(unit: Unit, *, year: int | None = None) -> MovementYear | None:
-    """The published year that governs a unit: the one opened closest above it, the latest first."""
+def years_applying_to(unit: Unit):
+    """The published years that govern a unit, opened at it or above it, the latest and closest first."""
     step = Unit.steplen
     ancestor_paths = [unit.path[:end] for end in range(step, len(unit.path) + 1, step)]
-    years = MovementYear.objects.filter(unit__path__in=ancestor_paths).exclude(state=YearState.DRAFT)
+    return (MovementYear.objects.filter(unit__path__in=ancestor_paths).exclude(state=YearState.DRAFT)
+            .select_related("unit").order_by("-year", "-unit__depth"))
+
+
+def year_applying_to(unit: Unit, *, year: int | None = None) -> MovementYear | None:
+    years = years_applying_to(unit)
     if year is not None:
         years = years.filter(year=year)
-    return years.select_related("unit").order_by("-year", "-unit__depth").first()
+    return years.first()
 
 
 def _unit_commitments(user, unit: Unit, movement_year: MovementYear):

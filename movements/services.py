@@ -23,6 +23,7 @@ from members.models import Member, Unit
 from members.notifications import notify
 from movements.catalogue import CRITERIA
 from movements.models import (
+    AmendmentState,
     Classification,
     Commitment,
     CommitmentState,
@@ -32,6 +33,7 @@ from movements.models import (
     EvidenceState,
     MovementYear,
     Pledge,
+    PledgeAmendment,
     Responsibility,
     YearState,
 )
@@ -434,3 +436,99 @@ def year_close(*, actor, movement_year: MovementYear) -> MovementYear:
         audit.record(action=YEAR_CLOSED, actor=actor, unit=movement_year.unit, target=movement_year,
                      before={"state": YearState.OPEN}, after={"state": YearState.CLOSED})
     return movement_year
+
+
+CRITERIA_CHANGED = audit.register_action("year.criteria_changed", gettext_lazy("Criteria of the year changed"))
+CRITERION_FIELDS = ("responsibility", "title", "guidance", "weight", "applies_to", "position")
+
+
+def criteria_save(*, actor, movement_year: MovementYear, criteria: list[dict]) -> MovementYear:
+    """Replace the year's criteria with the list given (an ``id`` keeps a criterion), while it is being prepared."""
+    with transaction.atomic():
+        movement_year = MovementYear.objects.select_for_update().select_related("unit").get(pk=movement_year.pk)
+        if not policy.can(actor, Action.MANAGE_YEAR, movement_year.unit):
+            raise PermissionDenied
+        if movement_year.state != YearState.DRAFT:
+            raise ValidationError(_("The criteria are fixed once the year is published."))
+        existing = {criterion.pk: criterion for criterion in movement_year.criteria.all()}
+        before = len(existing)
+        kept = set()
+        for values in criteria:
+            criterion = existing.get(values.get("id")) or Criterion(movement_year=movement_year)
+            for name in CRITERION_FIELDS:
+                setattr(criterion, name, values[name])
+            criterion.full_clean(exclude=["movement_year"])
+            criterion.save()
+            kept.add(criterion.pk)
+        removed = movement_year.criteria.exclude(pk__in=kept)
+        removed_count = removed.count()
+        removed.delete()
+        audit.record(action=CRITERIA_CHANGED, actor=actor, unit=movement_year.unit, target=movement_year,
+                     before={"criteria": before}, after={"criteria": len(kept)},
+                     note=_("%(removed)d removed.") % {"removed": removed_count} if removed_count else "")
+    return movement_year
+
+
+# Amendments of approved pledges
+
+AMENDMENT_REQUESTED = audit.register_action("pledge.amendment_requested", gettext_lazy("Pledge amendment requested"))
+AMENDMENT_ACCEPTED = audit.register_action("pledge.amendment_accepted", gettext_lazy("Pledge amendment accepted"))
+AMENDMENT_REFUSED = audit.register_action("pledge.amendment_refused", gettext_lazy("Pledge amendment refused"))
+AMENDED_FIELDS = ("text", "target_kind", "target_value", "target_unit", "due_date")
+
+
+def amendment_request(*, actor, pledge: Pledge, reason: str, **proposed) -> PledgeAmendment:
+    with transaction.atomic():
+        commitment = _locked_commitment(pledge.commitment)
+        _check_actor(actor, commitment, right=OWNER)
+        if commitment.state != CommitmentState.APPROVED or commitment.movement_year.state != YearState.OPEN:
+            raise ValidationError(_("Only a pledge of an approved commitment, in an open year, can be amended."))
+        if pledge.amendments.filter(state=AmendmentState.PENDING).exists():
+            raise ValidationError(_("This pledge already has a change waiting for the secretary."))
+        amendment = PledgeAmendment(pledge=pledge, reason=reason.strip(),
+                                    previous=audit.snapshot(pledge, AMENDED_FIELDS),
+                                    **{name: proposed.get(name) for name in AMENDED_FIELDS})
+        amendment.target_unit = amendment.target_unit or ""
+        amendment.full_clean()
+        amendment.save()
+        audit.record(action=AMENDMENT_REQUESTED, actor=actor, unit=commitment.member.unit, target=pledge,
+                     before=amendment.previous, after=audit.snapshot(amendment, AMENDED_FIELDS), note=reason.strip())
+    return amendment
+
+
+def _decide_amendment(*, actor, amendment: PledgeAmendment, accept: bool, note: str) -> PledgeAmendment:
+    with transaction.atomic():
+        amendment = (PledgeAmendment.objects.select_for_update(of=("self",))
+                     .select_related("pledge__commitment__member__unit", "pledge__commitment__movement_year")
+                     .get(pk=amendment.pk))
+        pledge, commitment = amendment.pledge, amendment.pledge.commitment
+        _check_actor(actor, commitment, right=Action.REVIEW_COMMITMENTS)
+        if amendment.state != AmendmentState.PENDING:
+            raise ValidationError(_("This change was already answered."))
+        if commitment.movement_year.state != YearState.OPEN:
+            raise ValidationError(_("The movement year is not open."))
+        if accept:
+            for name in AMENDED_FIELDS:
+                setattr(pledge, name, getattr(amendment, name))
+            pledge.full_clean(exclude=["commitment", "criterion"])
+            pledge.save()
+        amendment.state = AmendmentState.ACCEPTED if accept else AmendmentState.REFUSED
+        amendment.decision_note, amendment.decided_by, amendment.decided_at = note.strip(), actor, timezone.now()
+        amendment.save()
+        audit.record(action=AMENDMENT_ACCEPTED if accept else AMENDMENT_REFUSED, actor=actor,
+                     unit=commitment.member.unit, target=pledge, before=amendment.previous,
+                     after=audit.snapshot(pledge, AMENDED_FIELDS), note=note.strip())
+        notify(user=commitment.member.user, url=reverse("movements:my_commitment"),
+               message=gettext_lazy("Your change to a pledge was accepted.") if accept
+               else gettext_lazy("Your change to a pledge was refused."))
+    return amendment
+
+
+def amendment_accept(*, actor, amendment: PledgeAmendment, note: str = "") -> PledgeAmendment:
+    return _decide_amendment(actor=actor, amendment=amendment, accept=True, note=note)
+
+
+def amendment_refuse(*, actor, amendment: PledgeAmendment, note: str) -> PledgeAmendment:
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the change is refused.")})
+    return _decide_amendment(actor=actor, amendment=amendment, accept=False, note=note)

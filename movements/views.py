@@ -17,7 +17,9 @@ from members.selectors import current_unit, own_member_record, visible_ancestors
 from movements import selectors, services
 from movements.classification import excellent_share, suggest
 from movements.forms import (
+    AmendmentForm,
     ConfirmForm,
+    CriterionFormSet,
     EvaluationForm,
     EvidenceForm,
     MovementYearForm,
@@ -36,6 +38,7 @@ from movements.models import (
     EvidenceState,
     MovementYear,
     Pledge,
+    PledgeAmendment,
     Responsibility,
     YearState,
 )
@@ -49,6 +52,14 @@ def _get_year(user, pk) -> MovementYear:
         raise Http404 from None
 
 
+def _get_year_to_manage(user, pk) -> MovementYear:
+    """A year the user can see (else 404) and whose committee they sit on (else 403)."""
+    movement_year = _get_year(user, pk)
+    if not policy.can(user, Action.MANAGE_YEAR, movement_year.unit):
+        raise PermissionDenied
+    return movement_year
+
+
 def _get_commitment(user, action: Action, pk) -> Commitment:
     try:
         commitment = (Commitment.objects.select_related("member__unit", "member__user", "movement_year__unit")
@@ -57,6 +68,12 @@ def _get_commitment(user, action: Action, pk) -> Commitment:
         raise Http404 from None
     policy.decide_on_member(user, action, commitment.member)
     return commitment
+
+
+def _requested_year(request) -> int | None:
+    """The year asked for in the address (?year=2025), so that closed years stay browsable."""
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() else None
 
 
 def _criteria_by_responsibility(movement_year, criteria):
@@ -115,10 +132,30 @@ def year_detail(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
+def year_criteria(request, pk):
+    movement_year = _get_year_to_manage(request.user, pk)
+    if movement_year.state != YearState.DRAFT:
+        messages.info(request, _("The criteria are fixed once the year is published."))
+        return redirect("movements:year", pk=movement_year.pk)
+    initial = [{"id": c.pk, **{name: getattr(c, name) for name in services.CRITERION_FIELDS}}
+               for c in movement_year.criteria.all()]
+    formset = CriterionFormSet(request.POST or None, initial=initial, prefix="criteria")
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.criteria_save(actor=request.user, movement_year=movement_year, criteria=formset.criteria())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The criteria were saved."))
+            return redirect("movements:year", pk=movement_year.pk)
+    return render(request, "movements/year_criteria.html", {"year": movement_year, "formset": formset})
+
+
+@login_required
 @require_POST
 def year_publish(request, pk):
-    movement_year = _get_year(request.user, pk)
-    policy.check(request.user, Action.MANAGE_YEAR, movement_year.unit)
+    movement_year = _get_year_to_manage(request.user, pk)
     try:
         services.year_publish(actor=request.user, movement_year=movement_year)
     except ValidationError as error:
@@ -135,7 +172,7 @@ def year_publish(request, pk):
 @require_http_methods(["GET", "POST"])
 def my_commitment(request):
     member = own_member_record(request.user)
-    movement_year = selectors.year_applying_to(member.unit) if member else None
+    movement_year = selectors.year_applying_to(member.unit, year=_requested_year(request)) if member else None
     if member is None or movement_year is None:
         return render(request, "movements/my_commitment.html", {"member": member, "year": None})
     commitment = selectors.own_commitment(member, movement_year)
@@ -177,6 +214,7 @@ def my_commitment(request):
                        and movement_year.evaluation_is_open(timezone.localdate()))
     return render(request, "movements/my_commitment.html", {
         "member": member, "year": movement_year, "commitment": commitment, "formset": formset,
+        "other_years": selectors.years_applying_to(member.unit),
         "card": scorecard(commitment) if approved else None,
         "self_form": SelfAssessmentForm(pledges=pledges) if may_self_assess else None,
         "evidence_open": movement_year.evidence_opens <= timezone.localdate() <= movement_year.evidence_closes,
@@ -215,8 +253,9 @@ def self_assess(request):
 @require_GET
 def commitment_list(request):
     unit = working_unit(request, Action.VIEW_COMMITMENTS)
-    movement_year = selectors.year_applying_to(unit)
-    context = {"unit": unit, "ancestors": visible_ancestors(request.user, unit), "year": movement_year}
+    movement_year = selectors.year_applying_to(unit, year=_requested_year(request))
+    context = {"unit": unit, "ancestors": visible_ancestors(request.user, unit), "year": movement_year,
+               "other_years": selectors.years_applying_to(unit)}
     if movement_year is not None:
         state = request.GET.get("state", CommitmentState.SUBMITTED)
         commitments = selectors.commitments_of_unit(request.user, unit, movement_year)
@@ -362,8 +401,9 @@ def commitment_confirm(request, pk):
 @require_GET
 def classification_list(request):
     unit = working_unit(request, Action.CONFIRM_CLASSIFICATION)
-    movement_year = selectors.year_applying_to(unit)
-    context = {"unit": unit, "ancestors": visible_ancestors(request.user, unit), "year": movement_year}
+    movement_year = selectors.year_applying_to(unit, year=_requested_year(request))
+    context = {"unit": unit, "ancestors": visible_ancestors(request.user, unit), "year": movement_year,
+               "other_years": selectors.years_applying_to(unit)}
     if movement_year is not None:
         commitments = selectors.commitments_of_unit(request.user, unit, movement_year)
         context.update({
@@ -392,8 +432,7 @@ def classification_confirm_many(request):
 @login_required
 @require_POST
 def year_close(request, pk):
-    movement_year = _get_year(request.user, pk)
-    policy.check(request.user, Action.MANAGE_YEAR, movement_year.unit)
+    movement_year = _get_year_to_manage(request.user, pk)
     try:
         services.year_close(actor=request.user, movement_year=movement_year)
     except ValidationError as error:
@@ -514,3 +553,51 @@ def evidence_file(request, pk):
                             as_attachment=stored.content_type == "application/pdf", filename=stored.original_name)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# Amendments
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def amendment_create(request, pk):
+    pledge = _get_pledge(request.user, Action.EDIT_OWN_COMMITMENT, pk)
+    if pledge.commitment.member.user_id != request.user.pk:
+        raise PermissionDenied
+    initial = {name: getattr(pledge, name) for name in services.AMENDED_FIELDS}
+    form = AmendmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amendment_request(actor=request.user, pledge=pledge, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Your change was sent to your secretary."))
+            return redirect("movements:my_commitment")
+    return render(request, "movements/amendment_form.html", {"form": form, "pledge": pledge})
+
+
+def _get_amendment(user, pk) -> PledgeAmendment:
+    try:
+        amendment = PledgeAmendment.objects.select_related("pledge__commitment__member__unit").get(pk=pk)
+    except (PledgeAmendment.DoesNotExist, ValueError):
+        raise Http404 from None
+    policy.decide_on_member(user, Action.REVIEW_COMMITMENTS, amendment.pledge.commitment.member)
+    return amendment
+
+
+@login_required
+@require_POST
+def amendment_decide(request, pk, accept: bool):
+    amendment = _get_amendment(request.user, pk)
+    note = request.POST.get("note", "")
+    try:
+        if accept:
+            services.amendment_accept(actor=request.user, amendment=amendment, note=note)
+        else:
+            services.amendment_refuse(actor=request.user, amendment=amendment, note=note)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The change was accepted.") if accept else _("The change was refused."))
+    return redirect("movements:commitment", pk=amendment.pledge.commitment_id)

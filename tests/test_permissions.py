@@ -6,7 +6,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from members.models import Member
-from movements.models import Commitment, Evidence, EvidenceFile
+from movements.models import Commitment, Evidence, EvidenceFile, PledgeAmendment
 from tests.conftest import PERSONAS, client_for
 
 # Column order: anonymous, member, secretary of A, secretary of B, committee of G1, city committee,
@@ -78,6 +78,7 @@ MATRIX = [
     ("movements:year_create", None, "get", COMMITTEES),
     ("movements:year", "year", "get", SIGNED_IN),
     ("movements:year_publish", "year", "get", POST_ONLY),
+    ("movements:year_criteria", "year", "get", row(LOGIN, 403, 403, 403, 403, 302, 403, 302)),
     ("movements:my_commitment", None, "get", SIGNED_IN),
     ("movements:commitments", None, "get", OFFICERS),
     ("movements:commitments_approve", None, "get", POST_ONLY),
@@ -98,6 +99,12 @@ MATRIX = [
     ("movements:evidence_create", "pledge_in_a", "get", OWNER_ONLY_IN_A),
     ("movements:evidence_create", "pledge_in_c", "get", OWNER_ONLY_IN_C),
     ("movements:evidence", None, "get", OFFICERS),
+    ("movements:amendment_create", "pledge_in_a", "get", OWNER_ONLY_IN_A),
+    ("movements:amendment_create", "pledge_in_c", "get", OWNER_ONLY_IN_C),
+    ("movements:amendment_accept", "amendment_in_a", "post", REVIEW_IN_A),
+    ("movements:amendment_accept", "amendment_in_c", "post", REVIEW_IN_C),
+    ("movements:amendment_refuse", "amendment_in_a", "post", REVIEW_IN_A),
+    ("movements:amendment_refuse", "amendment_in_c", "post", REVIEW_IN_C),
     ("movements:evidence_verify", "evidence_in_a", "post", REVIEW_IN_A),
     ("movements:evidence_verify", "evidence_in_c", "post", REVIEW_IN_C),
     ("movements:evidence_reject", "evidence_in_a", "post", REVIEW_IN_A),
@@ -152,17 +159,23 @@ def test_permission_matrix(name, target, method, expected, personas, tree, membe
     settings.MEDIA_ROOT = tmp_path
     evidence_in_a, file_in_a = _evidence_with_file(commitment_in_a)
     evidence_in_c, file_in_c = _evidence_with_file(commitment_in_c)
+    amendment_in_a, amendment_in_c = (
+        PledgeAmendment.objects.create(pledge=evidence.pledge, text="Sửa", target_kind="done", reason="Lý do",
+                                       due_date=evidence.done_on)
+        for evidence in (evidence_in_a, evidence_in_c))
     objects = {"member_in_a": member_in_a, "member_in_c": member_in_c, "unit_a": tree.branch_a,
                "unit_c": tree.branch_c, "year": movement_year, "commitment_in_a": commitment_in_a,
                "commitment_in_c": commitment_in_c, "pledge_in_a": evidence_in_a.pledge,
                "pledge_in_c": evidence_in_c.pledge, "evidence_in_a": evidence_in_a, "evidence_in_c": evidence_in_c,
-               "file_in_a": file_in_a, "file_in_c": file_in_c}
+               "file_in_a": file_in_a, "file_in_c": file_in_c, "amendment_in_a": amendment_in_a,
+               "amendment_in_c": amendment_in_c}
     url = _url(name, target, objects)
     failures = []
     for persona in PERSONAS:
         # A review that passes the policy moves the commitment on; put it back so each persona meets the same.
         Commitment.objects.filter(pk__in=[commitment_in_a.pk, commitment_in_c.pk]).update(state="submitted")
         Evidence.objects.update(state="pending")
+        PledgeAmendment.objects.update(state="pending")
         data = ({"comment": "Cần bổ sung", "reason": "Thiếu xác nhận", "classification": "good"}
                 if method == "post" else None)
         response = getattr(client_for(personas[persona]), method)(url, data)

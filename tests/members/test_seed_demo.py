@@ -30,3 +30,18 @@ def test_the_scale_tree_is_a_valid_tree(db):
     assert Member.objects.filter(unit__code__startswith="scale-").count() == 48
     sector = Unit.objects.get(code="scale-s01")
     assert Unit.objects.get_parent(sector).code == "thanh-doan" and Unit.objects.get_children_count(sector) == 3
+
+
+def test_seed_demo_opens_a_year_with_commitments_in_every_state_and_a_closed_last_year(db):
+    from movements.models import Commitment, CommitmentState, Evidence, MovementYear, YearState
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    this_year, last_year = MovementYear.objects.order_by("-year")
+    assert (this_year.state, last_year.state) == (YearState.OPEN, YearState.CLOSED)
+    assert set(this_year.commitments.values_list("state", flat=True)) == {
+        CommitmentState.DRAFT, CommitmentState.SUBMITTED, CommitmentState.RETURNED, CommitmentState.APPROVED}
+    assert set(last_year.commitments.values_list("state", flat=True)) == {CommitmentState.CONFIRMED}
+    assert len(set(last_year.commitments.values_list("classification", flat=True))) == 4
+    assert Evidence.objects.filter(pledge__commitment__movement_year=this_year).exists()
+    assert not Commitment.objects.filter(member__user__username="doanvien").exists()

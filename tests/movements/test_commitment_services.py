@@ -172,3 +172,24 @@ def test_a_closed_year_refuses_every_change(secretary, submitted_commitment, mov
     MovementYear.objects.filter(pk=movement_year.pk).update(state=YearState.CLOSED)
     with pytest.raises(ValidationError):
         services.commitment_approve(actor=secretary, commitment=submitted_commitment)
+
+
+def test_criteria_are_edited_while_the_year_is_prepared(superuser, tree):
+    today = timezone.localdate()
+    year = services.year_open(actor=superuser, unit=tree.g1, year=today.year, **year_dates(today))
+    kept = year.criteria.order_by("id").first()
+    values = [{"id": kept.pk, "responsibility": kept.responsibility, "title": "Tiêu chí sửa", "guidance": "",
+               "weight": 5, "applies_to": "both", "position": 0},
+              {"responsibility": "people", "title": "Tiêu chí mới", "guidance": "Hướng dẫn", "weight": 2,
+               "applies_to": "health", "position": 1}]
+    services.criteria_save(actor=superuser, movement_year=year, criteria=values)
+    assert sorted(year.criteria.values_list("title", flat=True)) == ["Tiêu chí mới", "Tiêu chí sửa"]
+    assert AuditEntry.objects.get(action=services.CRITERIA_CHANGED).after == {"criteria": 2}
+    with pytest.raises(ValidationError):
+        services.year_publish(actor=superuser, movement_year=year)  # no criterion for "self" any more
+
+
+def test_criteria_are_fixed_once_published(superuser, movement_year):
+    with pytest.raises(ValidationError):
+        services.criteria_save(actor=superuser, movement_year=movement_year, criteria=[])
+    assert movement_year.criteria.exists()
