@@ -12,15 +12,21 @@ from movements.models import (
     Responsibility,
     SelfResult,
 )
-from movements.services import YEAR_DATE_FIELDS
+from movements.services import YEAR_DATE_FIELDS, YEAR_SETTING_FIELDS
 from movements.uploads import recognise
 
 
 class MovementYearForm(forms.ModelForm):
     class Meta:
         model = MovementYear
-        fields = ("year", *YEAR_DATE_FIELDS, "work_label", "people_label", "self_label")
+        fields = ("year", *YEAR_SETTING_FIELDS)
         widgets = {name: DateInput() for name in YEAR_DATE_FIELDS}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # The year of a movement year is its identity; it is not changed afterwards.
+            del self.fields["year"]
 
 
 class CriterionChoiceField(forms.ModelChoiceField):

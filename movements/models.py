@@ -84,6 +84,8 @@ class MovementYear(models.Model):
                 errors[end] = _("The end must not come before the start.")
         if self.evaluation_opens and self.registration_opens and self.evaluation_opens < self.registration_opens:
             errors["evaluation_opens"] = _("The evaluation cannot open before the registration.")
+        if not self.excellent_threshold >= self.good_threshold >= self.complete_threshold:
+            errors["good_threshold"] = _("The shares must go down from “excellent” to “good” to “completed”.")
         if errors:
             raise ValidationError(errors)
 

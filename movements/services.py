@@ -60,11 +60,13 @@ def _today() -> datetime.date:
 # Years
 
 
-def year_open(*, actor, unit: Unit, year: int, labels: dict | None = None, **dates) -> MovementYear:
-    """Open a year for the unit's subtree, starting from the unit's previous criteria or the catalogue."""
+def year_open(*, actor, unit: Unit, year: int, options: dict | None = None, **dates) -> MovementYear:
+    """Open a year for the unit's subtree, starting from the unit's previous criteria or the catalogue.
+
+    ``options`` are the year's other settings (wording of the responsibilities, classification rules)."""
     if not policy.can(actor, Action.MANAGE_YEAR, unit):
         raise PermissionDenied(_("Only the committee of %(unit)s can open a year for it.") % {"unit": unit})
-    movement_year = MovementYear(unit=unit, year=year, **(labels or {}),
+    movement_year = MovementYear(unit=unit, year=year, **(options or {}),
                                  **{name: dates[name] for name in YEAR_DATE_FIELDS})
     movement_year.full_clean()
     previous = MovementYear.objects.filter(unit=unit, year__lt=year).order_by("-year").first()
@@ -87,6 +89,34 @@ def year_open(*, actor, unit: Unit, year: int, labels: dict | None = None, **dat
                      after={"year": year, "criteria": len(criteria)},
                      note=_("Criteria taken from %(source)s.")
                      % {"source": previous if previous is not None else _("the movement's catalogue")})
+    return movement_year
+
+
+YEAR_UPDATED = audit.register_action("year.updated", gettext_lazy("Movement year settings changed"))
+YEAR_SETTING_FIELDS = (
+    *YEAR_DATE_FIELDS, "work_label", "people_label", "self_label", "excellent_threshold", "good_threshold",
+    "complete_threshold", "excellent_evidence_share", "excellent_limit",
+)
+
+
+def year_update(*, actor, movement_year: MovementYear, **fields) -> MovementYear:
+    """Change a year's windows, wording and classification rules while it is not closed."""
+    with transaction.atomic():
+        movement_year = MovementYear.objects.select_for_update().select_related("unit").get(pk=movement_year.pk)
+        if not policy.can(actor, Action.MANAGE_YEAR, movement_year.unit):
+            raise PermissionDenied
+        if movement_year.state == YearState.CLOSED:
+            raise ValidationError(_("The movement year is closed."))
+        before = audit.snapshot(movement_year, YEAR_SETTING_FIELDS)
+        for name, value in fields.items():
+            if name in YEAR_SETTING_FIELDS:
+                setattr(movement_year, name, value)
+        movement_year.full_clean()
+        before, after = audit.changed_fields(before, audit.snapshot(movement_year, YEAR_SETTING_FIELDS))
+        if after:
+            movement_year.save()
+            audit.record(action=YEAR_UPDATED, actor=actor, unit=movement_year.unit, target=movement_year,
+                         before=before, after=after)
     return movement_year
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("years/", views.year_list, name="years"),
     path("years/new/", views.year_create, name="year_create"),
     path("years/<int:pk>/", views.year_detail, name="year"),
+    path("years/<int:pk>/edit/", views.year_edit, name="year_edit"),
     path("years/<int:pk>/criteria/", views.year_criteria, name="year_criteria"),
     path("years/<int:pk>/publish/", views.year_publish, name="year_publish"),
     path("years/<int:pk>/close/", views.year_close, name="year_close"),

@@ -104,10 +104,10 @@ def year_create(request):
     form = MovementYearForm(request.POST or None, initial={"year": today.year})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        labels = {name: data[name] for name in ("work_label", "people_label", "self_label")}
+        options = {name: data[name] for name in services.YEAR_SETTING_FIELDS if name not in services.YEAR_DATE_FIELDS}
         dates = {name: data[name] for name in services.YEAR_DATE_FIELDS}
         try:
-            movement_year = services.year_open(actor=request.user, unit=unit, year=data["year"], labels=labels,
+            movement_year = services.year_open(actor=request.user, unit=unit, year=data["year"], options=options,
                                                **dates)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -129,6 +129,24 @@ def year_detail(request, pk):
         "groups": _criteria_by_responsibility(movement_year, criteria),
         "may_manage": policy.can(request.user, Action.MANAGE_YEAR, movement_year.unit),
     })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def year_edit(request, pk):
+    movement_year = _get_year_to_manage(request.user, pk)
+    form = MovementYearForm(request.POST or None, instance=movement_year)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.year_update(actor=request.user, movement_year=movement_year,
+                                 **{name: form.cleaned_data[name] for name in services.YEAR_SETTING_FIELDS})
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("movements:year", pk=movement_year.pk)
+    return render(request, "movements/year_form.html", {"form": form, "year": movement_year,
+                                                        "unit": movement_year.unit})
 
 
 @login_required

@@ -79,6 +79,7 @@ MATRIX = [
     ("movements:year", "year", "get", SIGNED_IN),
     ("movements:year_publish", "year", "get", POST_ONLY),
     ("movements:year_criteria", "year", "get", row(LOGIN, 403, 403, 403, 403, 302, 403, 302)),
+    ("movements:year_edit", "year", "get", row(LOGIN, 403, 403, 403, 403, 200, 403, 200)),
     ("movements:my_commitment", None, "get", SIGNED_IN),
     ("movements:commitments", None, "get", OFFICERS),
     ("movements:commitments_approve", None, "get", POST_ONLY),

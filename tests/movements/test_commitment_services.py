@@ -193,3 +193,13 @@ def test_criteria_are_fixed_once_published(superuser, movement_year):
     with pytest.raises(ValidationError):
         services.criteria_save(actor=superuser, movement_year=movement_year, criteria=[])
     assert movement_year.criteria.exists()
+
+
+def test_the_committee_sets_the_years_rules(superuser, movement_year):
+    services.year_update(actor=superuser, movement_year=movement_year, excellent_threshold=95, excellent_limit=10)
+    movement_year.refresh_from_db()
+    assert (movement_year.excellent_threshold, movement_year.excellent_limit) == (95, 10)
+    assert AuditEntry.objects.get(action=services.YEAR_UPDATED).after == {"excellent_threshold": 95,
+                                                                          "excellent_limit": 10}
+    with pytest.raises(ValidationError):
+        services.year_update(actor=superuser, movement_year=movement_year, good_threshold=99)
