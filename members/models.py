@@ -100,6 +100,8 @@ class Member(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    # Set when deactivating the member closed their sign-in, so that reactivating opens it again and nothing else.
+    login_suspended = models.BooleanField(default=False, editable=False)
     # Derived from full_name so that lists sort by given name and search ignores diacritics on any database.
     sort_name = models.CharField(max_length=220, editable=False, db_index=True)
     search_name = models.CharField(max_length=100, editable=False)

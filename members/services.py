@@ -101,14 +101,30 @@ def _member_set_status(*, actor, member: Member, status: MemberStatus, action: s
                                   % {"member": member, "status": status.label.lower()})
         previous = member.status
         member.status = status
-        member.save(update_fields=["status", "updated_at"])
-        if member.user_id and member.user.is_active != (status == MemberStatus.ACTIVE):
-            # An inactive member cannot sign in; their record stays for the unit's history.
-            member.user.is_active = status == MemberStatus.ACTIVE
-            member.user.save(update_fields=["is_active"])
+        _follow_with_login(member)
+        member.save(update_fields=["status", "login_suspended", "updated_at"])
         audit.record(action=action, actor=actor, unit=member.unit, target=member,
                      before={"status": previous}, after={"status": status.value}, note=reason)
     return member
+
+
+def _follow_with_login(member: Member) -> None:
+    """An inactive member cannot sign in; an account that also serves elsewhere is left alone.
+
+    A branch must not be able to shut out a committee member, an officer of another unit or a site
+    administrator who happens to be listed in it, nor undo an administrator's suspension when reactivating.
+    """
+    user = member.user
+    if user is None:
+        return
+    if member.status == MemberStatus.INACTIVE:
+        serves_elsewhere = user.is_staff or user.is_superuser or user.role_assignments.exists()
+        if user.is_active and not serves_elsewhere:
+            user.is_active, member.login_suspended = False, True
+            user.save(update_fields=["is_active"])
+    elif member.login_suspended:
+        user.is_active, member.login_suspended = True, False
+        user.save(update_fields=["is_active"])
 
 
 def member_deactivate(*, actor, member: Member, reason: str) -> Member:

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -53,8 +54,12 @@ def member_list(request):
         "ancestors": visible_ancestors(request.user, unit),
         "may_manage": policy.can(request.user, Action.MANAGE_MEMBERS, unit),
     }
-    template = "members/includes/member_results.html" if request.htmx else "members/member_list.html"
-    return render(request, template, context)
+    # A history restore (back button after a search) wants the whole page, not the fragment.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "members/includes/member_results.html" if partial else "members/member_list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @login_required

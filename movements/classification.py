@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from movements.models import Classification, Commitment, CommitmentState, MovementYear
-from movements.scorecard import ResponsibilityProgress
+from movements.models import APPROVED_STATES, Classification, Commitment, MovementYear
+from movements.scorecard import ResponsibilityProgress, weighted_percent
 
 
 @dataclass
@@ -21,12 +21,12 @@ class Suggestion:
 def suggest(movement_year: MovementYear, card: list[ResponsibilityProgress]) -> Suggestion:
     """From the year's rules: the share of the pledged targets achieved, and the pledges shown by verified evidence."""
     items = [item for row in card for item in row.pledges]
-    weights = sum(item.pledge.criterion.weight for item in items)
-    overall = round(sum(item.percent * item.pledge.criterion.weight for item in items) / weights) if weights else 0
+    # Thresholds are compared with the exact shares; only what is shown is rounded down.
+    overall = weighted_percent(items)
     evidenced = sum(1 for item in items if any(e.state == "verified" for e in item.evidence))
-    evidence_share = round(evidenced * 100 / len(items)) if items else 0
+    evidence_share = evidenced * 100 / len(items) if items else 0.0
     reasons = [
-        _("%(percent)s%% of the pledged targets achieved (weighted by the criteria).") % {"percent": overall},
+        _("%(percent)s%% of the pledged targets achieved (weighted by the criteria).") % {"percent": int(overall)},
         _("%(evidenced)s of %(pledges)s pledges shown by verified evidence.") % {"evidenced": evidenced,
                                                                                  "pledges": len(items)},
     ]
@@ -52,34 +52,30 @@ def suggest(movement_year: MovementYear, card: list[ResponsibilityProgress]) -> 
         else:
             reasons.append(_("At least %(threshold)s%% achieved: “%(level)s”.")
                            % {"threshold": threshold, "level": level.label})
-    return Suggestion(level, overall, evidenced, len(items), reasons)
+    return Suggestion(level, int(overall), evidenced, len(items), reasons)
 
 
 @dataclass
 class ExcellentShare:
     excellent: int
-    evaluated: int
+    members: int  # the branch's members with an approved commitment this year: all of them will be classified
     limit: int | None
 
     @property
     def percent(self) -> int:
-        return round(self.excellent * 100 / self.evaluated) if self.evaluated else 0
+        return self.excellent * 100 // self.members if self.members else 0
 
     @property
     def over_limit(self) -> bool:
-        return self.limit is not None and self.evaluated > 0 and self.percent > self.limit
+        return self.limit is not None and self.excellent * 100 > self.limit * self.members
 
 
 def excellent_share(commitment: Commitment, *, proposing: str | None = None) -> ExcellentShare:
-    """The share of the branch's evaluated members rated “excellent”, counting this one as ``proposing``."""
-    others = (Commitment.objects
-              .filter(movement_year=commitment.movement_year, member__unit=commitment.member.unit,
-                      state__in=[CommitmentState.EVALUATED, CommitmentState.CONFIRMED])
-              .exclude(pk=commitment.pk))
+    """The share of the branch rated “excellent” so far, counting this commitment as ``proposing``."""
+    branch = Commitment.objects.filter(movement_year=commitment.movement_year, member__unit=commitment.member.unit,
+                                       state__in=APPROVED_STATES)
+    others = branch.exclude(pk=commitment.pk)
     excellent = others.filter(Q(classification=Classification.EXCELLENT) | Q(
         classification="", proposed_classification=Classification.EXCELLENT)).count()
-    evaluated = others.count()
-    if proposing:
-        evaluated += 1
-        excellent += proposing == Classification.EXCELLENT
-    return ExcellentShare(excellent, evaluated, commitment.movement_year.excellent_limit)
+    excellent += proposing == Classification.EXCELLENT
+    return ExcellentShare(excellent, max(branch.count(), 1), commitment.movement_year.excellent_limit)

@@ -101,7 +101,7 @@ def load_demo_year(*, today: datetime.date | None = None) -> MovementYear | None
     movement_year = year_open(
         actor=committee, unit=unit, year=today.year,
         registration_opens=datetime.date(today.year, 1, 1), registration_closes=today + datetime.timedelta(days=30),
-        evidence_opens=datetime.date(today.year, 2, 1), evidence_closes=today + datetime.timedelta(days=30),
+        evidence_opens=datetime.date(today.year, 1, 1), evidence_closes=today + datetime.timedelta(days=30),
         evaluation_opens=today + datetime.timedelta(days=31), evaluation_closes=today + datetime.timedelta(days=50),
     )
     MovementYear.objects.filter(pk=movement_year.pk).update(state=YearState.OPEN)

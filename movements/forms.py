@@ -60,11 +60,12 @@ class PledgeForm(forms.ModelForm):
 
 
     def has_changed(self):
-        # A blank extra row still posts its default target kind; it counts as filled only once the member
-        # chose a criterion or wrote something, so empty rows never block a save.
+        # A blank extra row still posts its default target kind; it counts as filled once anything else is
+        # given, so that an empty row never blocks a save and a half-filled one is never dropped silently.
         if self.initial.get("id"):
             return super().has_changed()
-        return bool(self.data.get(self.add_prefix("criterion")) or self.data.get(self.add_prefix("text"), "").strip())
+        filled = ("criterion", "text", "target_value", "target_unit", "due_date")
+        return any(str(self.data.get(self.add_prefix(name), "")).strip() for name in filled)
 
 
 class BasePledgeFormSet(forms.BaseFormSet):

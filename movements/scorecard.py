@@ -42,6 +42,20 @@ def _progress(pledge: Pledge) -> PledgeProgress:
     return progress
 
 
+def weighted_percent(items: list[PledgeProgress]) -> float:
+    """The share achieved over pledges, each criterion counting by its weight however many pledges it has."""
+    by_criterion: dict[int, list[PledgeProgress]] = {}
+    for item in items:
+        by_criterion.setdefault(item.pledge.criterion_id, []).append(item)
+    weights = sum(group[0].pledge.criterion.weight for group in by_criterion.values())
+    if not weights:
+        return 0.0
+    return sum(
+        group[0].pledge.criterion.weight * sum(item.percent for item in group) / len(group)
+        for group in by_criterion.values()
+    ) / weights
+
+
 def pledges_with_evidence(commitment: Commitment):
     return commitment.pledges.select_related("criterion").prefetch_related(
         Prefetch("evidence", queryset=Evidence.objects.prefetch_related("files")), "amendments")
@@ -54,8 +68,6 @@ def scorecard(commitment: Commitment) -> list[ResponsibilityProgress]:
     for responsibility in Responsibility.values:
         row = ResponsibilityProgress(commitment.movement_year.label_for(responsibility),
                                      [p for p in progress if p.pledge.criterion.responsibility == responsibility])
-        weights = sum(p.pledge.criterion.weight for p in row.pledges)
-        if weights:
-            row.percent = round(sum(p.percent * p.pledge.criterion.weight for p in row.pledges) / weights)
+        row.percent = int(weighted_percent(row.pledges))
         rows.append(row)
     return rows

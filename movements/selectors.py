@@ -24,12 +24,16 @@ DUE_SOON_DAYS = 30
 
 
 def years_for(user):
-    """Years the user may read: those opened above or at their units (they apply to them) and below them."""
-    scoped = policy.scope(user, MovementYear.objects.all(), action=None, path_field="unit__path")
+    """Years the user may read: the published ones opened above, at or below their units, and the drafts
+    of the committees they sit on."""
     if user.is_superuser:
-        return scoped.select_related("unit")
-    applying = MovementYear.objects.filter(unit__path__in=policy.ancestor_paths(user))
-    return (scoped | applying).distinct().select_related("unit")
+        return MovementYear.objects.select_related("unit")
+    published = MovementYear.objects.exclude(state=YearState.DRAFT)
+    below = policy.scope(user, published, action=None, path_field="unit__path")
+    above = published.filter(unit__path__in=policy.ancestor_paths(user))
+    drafts = policy.scope(user, MovementYear.objects.filter(state=YearState.DRAFT), action=Action.MANAGE_YEAR,
+                          path_field="unit__path")
+    return (below | above | drafts).distinct().select_related("unit")
 
 
 def years_applying_to(unit: Unit):
@@ -85,7 +89,8 @@ def waiting_reviews(user, unit: Unit) -> int:
     """Submitted commitments in the unit's subtree that wait for this reviewer."""
     if not policy.can(user, Action.REVIEW_COMMITMENTS, unit):
         return 0
-    return (policy.scope(user, Commitment.objects.filter(state=CommitmentState.SUBMITTED),
+    return (policy.scope(user, Commitment.objects.filter(state=CommitmentState.SUBMITTED,
+                                                         movement_year__state=YearState.OPEN),
                          action=Action.REVIEW_COMMITMENTS, path_field="member__unit__path")
             .filter(Q(member__unit__path__startswith=unit.path)).count())
 
@@ -124,10 +129,14 @@ def home_tasks(user, member: Member | None, unit: Unit | None) -> list[dict]:
                     tasks.append({"kind": "confirm", "count": to_confirm})
             if movement_year.evaluation_is_open(timezone.localdate()) and policy.can(
                     user, Action.REVIEW_COMMITMENTS, unit):
-                to_evaluate = _unit_commitments(user, unit, movement_year).filter(
-                    state__in=[CommitmentState.APPROVED, CommitmentState.SELF_ASSESSED]).count()
-                if to_evaluate:
-                    tasks.append({"kind": "evaluate", "count": to_evaluate})
+                waiting = dict(_unit_commitments(user, unit, movement_year).order_by().filter(
+                    state__in=[CommitmentState.APPROVED, CommitmentState.SELF_ASSESSED])
+                    .values_list("state").annotate(n=Count("pk")))
+                if waiting:
+                    # Open the tab of those who assessed themselves first: they are ready.
+                    tab = CommitmentState.SELF_ASSESSED if waiting.get(CommitmentState.SELF_ASSESSED) else (
+                        CommitmentState.APPROVED)
+                    tasks.append({"kind": "evaluate", "count": sum(waiting.values()), "tab": tab})
     return tasks
 
 
@@ -143,7 +152,8 @@ def evidence_of_unit(user, unit: Unit):
 def evidence_waiting(user, unit: Unit) -> int:
     if not policy.can(user, Action.REVIEW_COMMITMENTS, unit):
         return 0
-    return evidence_of_unit(user, unit).filter(state=EvidenceState.PENDING).count()
+    return evidence_of_unit(user, unit).filter(state=EvidenceState.PENDING,
+                                               pledge__commitment__movement_year__state=YearState.OPEN).count()
 
 
 def classification_counts(user, unit: Unit, movement_year: MovementYear) -> list[tuple[str, str, int, int]]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +36,7 @@ from movements.models import (
     Pledge,
     PledgeAmendment,
     Responsibility,
+    TargetKind,
     YearState,
 )
 from movements.uploads import recognise
@@ -69,6 +71,14 @@ def year_open(*, actor, unit: Unit, year: int, options: dict | None = None, **da
     movement_year = MovementYear(unit=unit, year=year, **(options or {}),
                                  **{name: dates[name] for name in YEAR_DATE_FIELDS})
     movement_year.full_clean()
+    step = Unit.steplen
+    above = [unit.path[:end] for end in range(step, len(unit.path), step)]
+    overlapping = MovementYear.objects.filter(Q(unit__path__in=above) | Q(unit__path__startswith=unit.path),
+                                              year=year).exclude(unit=unit).select_related("unit").first()
+    if overlapping is not None:
+        # Two years of the same number on one line of the tree would split its members between them.
+        raise ValidationError({"year": _("%(unit)s has already opened %(year)s for part of this subtree.")
+                               % {"unit": overlapping.unit, "year": year}})
     previous = MovementYear.objects.filter(unit=unit, year__lt=year).order_by("-year").first()
     with transaction.atomic():
         movement_year.save()
@@ -220,6 +230,23 @@ _ACTION_WORDS = {
 }
 
 
+def may_change_commitment(movement_year: MovementYear, state: str | None, today: datetime.date) -> bool:
+    """A new or draft commitment is written in the registration window; one returned by the secretary can be
+    fixed until the evaluation opens, so that a late review never leaves a member unable to answer."""
+    if state in (None, CommitmentState.DRAFT):
+        return movement_year.registration_is_open(today)
+    if state == CommitmentState.RETURNED:
+        return movement_year.state == YearState.OPEN and today < movement_year.evaluation_opens
+    return False
+
+
+def _require_may_change(movement_year: MovementYear, state: str | None) -> None:
+    if not may_change_commitment(movement_year, state, _today()):
+        if state in (None, CommitmentState.DRAFT):
+            raise ValidationError(_("Registration for %(year)s is closed.") % {"year": movement_year.year})
+        raise ValidationError(_("This commitment can no longer be changed."))
+
+
 def _own_member(actor) -> Member:
     member = Member.objects.select_related("unit").filter(user=actor).first()
     if member is None or not member.is_active:
@@ -234,8 +261,9 @@ def commitment_save(*, actor, movement_year: MovementYear, pledges: list[dict]) 
     adds a pledge, and a pledge not listed is removed. Secretary comments stay on the pledges that remain.
     """
     member = _own_member(actor)
-    if not movement_year.registration_is_open(_today()):
-        raise ValidationError(_("Registration for %(year)s is closed.") % {"year": movement_year.year})
+    existing_state = (Commitment.objects.filter(member=member, movement_year=movement_year)
+                      .values_list("state", flat=True).first())
+    _require_may_change(movement_year, existing_state)
     with transaction.atomic():
         commitment, created = Commitment.objects.get_or_create(member=member, movement_year=movement_year)
         commitment = _locked_commitment(commitment)
@@ -263,8 +291,7 @@ def commitment_save(*, actor, movement_year: MovementYear, pledges: list[dict]) 
 
 def commitment_submit(*, actor, commitment: Commitment) -> Commitment:
     def check_complete(locked: Commitment):
-        if not locked.movement_year.registration_is_open(_today()):
-            raise ValidationError(_("Registration for %(year)s is closed.") % {"year": locked.movement_year.year})
+        _require_may_change(locked.movement_year, locked.state)
         present = set(locked.pledges.values_list("criterion__responsibility", flat=True))
         missing = [locked.movement_year.label_for(r) for r in Responsibility.values if r not in present]
         if missing:
@@ -320,6 +347,18 @@ EVIDENCE_TRANSITIONS = {
 def evidence_add(*, actor, pledge: Pledge, done_on, description: str, value_reached=None, files=()) -> Evidence:
     """A member logs what they did towards one of their approved pledges, during the evidence period."""
     kinds = [recognise(upload) for upload in files]
+    written: list[EvidenceFile] = []
+    try:
+        return _evidence_add(actor=actor, pledge=pledge, done_on=done_on, description=description,
+                             value_reached=value_reached, uploads=list(zip(files, kinds)), written=written)
+    except Exception:
+        # The rows are rolled back with the transaction; the files on disk must go too.
+        for stored in written:
+            stored.file.delete(save=False)
+        raise
+
+
+def _evidence_add(*, actor, pledge, done_on, description, value_reached, uploads, written) -> Evidence:
     with transaction.atomic():
         commitment = _locked_commitment(pledge.commitment)
         _check_actor(actor, commitment, right=OWNER)
@@ -330,17 +369,23 @@ def evidence_add(*, actor, pledge: Pledge, done_on, description: str, value_reac
             raise ValidationError(_("Evidence for %(year)s is logged between %(start)s and %(end)s.")
                                   % {"year": year.year, "start": f"{year.evidence_opens:%d/%m/%Y}",
                                      "end": f"{year.evidence_closes:%d/%m/%Y}"})
+        if done_on > _today() or done_on < year.registration_opens:
+            raise ValidationError({"done_on": _("The date must be between %(start)s and today.")
+                                   % {"start": f"{year.registration_opens:%d/%m/%Y}"}})
+        if pledge.target_kind == TargetKind.NUMBER and value_reached is None:
+            raise ValidationError({"value_reached": _("Give how much this adds to your target.")})
         evidence = Evidence(pledge=pledge, done_on=done_on, description=description, value_reached=value_reached)
         evidence.full_clean()
         evidence.save()
-        for upload, kind in zip(files, kinds):
+        for upload, kind in uploads:
             stored = EvidenceFile(evidence=evidence, stored_name=f"{uuid.uuid4().hex}.{kind.extension}",
                                   original_name=upload.name[:200], content_type=kind.content_type, size=upload.size)
             stored.file.save(stored.stored_name, upload, save=False)
+            written.append(stored)
             stored.save()
         audit.record(action=EVIDENCE_ADDED, actor=actor, unit=commitment.member.unit, target=evidence,
                      after={"description": description[:200], "value_reached": str(value_reached)
-                         if value_reached is not None else None, "files": len(kinds)})
+                         if value_reached is not None else None, "files": len(uploads)})
     return evidence
 
 
@@ -356,6 +401,9 @@ def _evidence_transition(*, actor, evidence: Evidence, name: str, reason: str = 
             raise ValidationError(_("This evidence is already “%(state)s”.") % {"state": evidence.get_state_display()})
         if commitment.movement_year.state == YearState.CLOSED:
             raise ValidationError(_("The movement year is closed."))
+        if commitment.state not in (CommitmentState.APPROVED, CommitmentState.SELF_ASSESSED):
+            # Once the branch has evaluated, the scorecard it judged must not move.
+            raise ValidationError(_("The commitment has been evaluated; its evidence can no longer change."))
         previous = evidence.state
         evidence.state = transition.target
         evidence.review_reason = reason
@@ -381,6 +429,13 @@ def evidence_reject(*, actor, evidence: Evidence, reason: str) -> Evidence:
 # Evaluation and classification
 
 
+def _close_pending_amendments(commitment: Commitment) -> None:
+    """Pledges are settled once the evaluation starts: a change still waiting is closed, not lost."""
+    PledgeAmendment.objects.filter(pledge__commitment=commitment, state=AmendmentState.PENDING).update(
+        state=AmendmentState.REFUSED, decided_at=timezone.now(),
+        decision_note=str(pgettext_lazy("amendment", "Closed by the evaluation of the year.")))
+
+
 def _require_evaluation_window(commitment: Commitment) -> None:
     year = commitment.movement_year
     if not year.evaluation_is_open(_today()):
@@ -402,6 +457,7 @@ def commitment_self_assess(*, actor, commitment: Commitment, results: dict[int, 
             pledge.self_result = results[pledge.pk]
             pledge.full_clean(exclude=["commitment", "criterion"])
             pledge.save(update_fields=["self_result"])
+        _close_pending_amendments(locked)
         locked.self_classification, locked.self_comment = classification, comment.strip()
         locked.full_clean(exclude=["member", "movement_year", "reviewed_by", "evaluated_by", "confirmed_by"])
 
@@ -417,6 +473,7 @@ def commitment_evaluate(*, actor, commitment: Commitment, classification: str, c
             raise ValidationError({"classification": _("Choose a classification.")})
         locked.proposed_classification, locked.evaluation_comment = classification, comment.strip()
         locked.evaluated_by = actor
+        _close_pending_amendments(locked)
 
     return _transition(actor=actor, commitment=commitment, name="evaluate", apply=record, note=comment.strip())
 
@@ -528,15 +585,15 @@ def amendment_request(*, actor, pledge: Pledge, reason: str, **proposed) -> Pled
 
 def _decide_amendment(*, actor, amendment: PledgeAmendment, accept: bool, note: str) -> PledgeAmendment:
     with transaction.atomic():
-        amendment = (PledgeAmendment.objects.select_for_update(of=("self",))
-                     .select_related("pledge__commitment__member__unit", "pledge__commitment__movement_year")
+        commitment = _locked_commitment(amendment.pledge.commitment)
+        amendment = (PledgeAmendment.objects.select_for_update(of=("self",)).select_related("pledge")
                      .get(pk=amendment.pk))
-        pledge, commitment = amendment.pledge, amendment.pledge.commitment
+        pledge = amendment.pledge
         _check_actor(actor, commitment, right=Action.REVIEW_COMMITMENTS)
         if amendment.state != AmendmentState.PENDING:
             raise ValidationError(_("This change was already answered."))
-        if commitment.movement_year.state != YearState.OPEN:
-            raise ValidationError(_("The movement year is not open."))
+        if commitment.state != CommitmentState.APPROVED or commitment.movement_year.state != YearState.OPEN:
+            raise ValidationError(_("Only a pledge of an approved commitment, in an open year, can be amended."))
         if accept:
             for name in AMENDED_FIELDS:
                 setattr(pledge, name, getattr(amendment, name))

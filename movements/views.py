@@ -6,7 +6,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -71,8 +71,8 @@ def _get_commitment(user, action: Action, pk) -> Commitment:
 
 
 def _requested_year(request) -> int | None:
-    """The year asked for in the address (?year=2025), so that closed years stay browsable."""
-    value = request.GET.get("year", "")
+    """The year asked for in the address (?year=2025) or by a form, so that closed years stay browsable."""
+    value = request.POST.get("year", "") if request.method == "POST" else request.GET.get("year", "")
     return int(value) if value.isdigit() else None
 
 
@@ -194,8 +194,8 @@ def my_commitment(request):
     if member is None or movement_year is None:
         return render(request, "movements/my_commitment.html", {"member": member, "year": None})
     commitment = selectors.own_commitment(member, movement_year)
-    editable = movement_year.registration_is_open(timezone.localdate()) and (
-        commitment is None or commitment.state in (CommitmentState.DRAFT, CommitmentState.RETURNED))
+    editable = services.may_change_commitment(movement_year, commitment.state if commitment else None,
+                                              timezone.localdate())
     criteria = criteria_for(movement_year, member.unit.sector)
     formset = None
     if editable:
@@ -294,7 +294,8 @@ def commitment_list(request):
 @require_POST
 def commitment_approve_many(request):
     unit = working_unit(request, Action.REVIEW_COMMITMENTS)
-    chosen = selectors.commitments_of_unit(request.user, unit, selectors.year_applying_to(unit)).filter(
+    movement_year = selectors.year_applying_to(unit, year=_requested_year(request))
+    chosen = selectors.commitments_of_unit(request.user, unit, movement_year).filter(
         pk__in=[pk for pk in request.POST.getlist("commitment") if pk.isdigit()])
     approved, refused = services.commitments_approve_many(actor=request.user, commitments=chosen)
     if approved:
@@ -435,7 +436,8 @@ def classification_list(request):
 @require_POST
 def classification_confirm_many(request):
     unit = working_unit(request, Action.CONFIRM_CLASSIFICATION)
-    chosen = selectors.commitments_of_unit(request.user, unit, selectors.year_applying_to(unit)).filter(
+    movement_year = selectors.year_applying_to(unit, year=_requested_year(request))
+    chosen = selectors.commitments_of_unit(request.user, unit, movement_year).filter(
         pk__in=[pk for pk in request.POST.getlist("commitment") if pk.isdigit()])
     confirmed, refused = services.commitments_confirm_many(actor=request.user, commitments=chosen)
     if confirmed:
@@ -518,7 +520,7 @@ def evidence_list(request):
     page = Paginator(evidence, 30).get_page(request.GET.get("page"))
     return render(request, "movements/evidence_list.html", {
         "unit": unit, "ancestors": visible_ancestors(request.user, unit), "page": page, "state": state,
-        "states": EvidenceState.choices, "query": f"state={state}",
+        "states": EvidenceState.choices, "query": urlencode({"state": state}),
         "may_review": policy.can(request.user, Action.REVIEW_COMMITMENTS, unit),
     })
 

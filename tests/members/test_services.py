@@ -157,3 +157,28 @@ def test_renaming_a_unit_is_audited(superuser, tree):
     services.unit_update(actor=superuser, unit=tree.branch_a, name="Chi đoàn Khoa Nội tổng hợp")
     entry = AuditEntry.objects.get(action=audit.UNIT_UPDATED)
     assert entry.after == {"name": "Chi đoàn Khoa Nội tổng hợp"}
+
+
+def test_a_branch_cannot_shut_out_an_officer_listed_in_it(secretary, grassroots_committee, tree):
+    listed = Member.objects.create(unit=tree.branch_a, full_name="Trần Thị Mỹ Hạnh", user=grassroots_committee)
+    services.member_deactivate(actor=secretary, member=listed, reason="Thử")
+    grassroots_committee.refresh_from_db()
+    assert grassroots_committee.is_active
+
+
+def test_reactivation_does_not_undo_an_administrators_suspension(secretary, member_user):
+    record = Member.objects.get(user=member_user)
+    member_user.is_active = False
+    member_user.save()
+    services.member_deactivate(actor=secretary, member=record, reason="Nghỉ")
+    services.member_reactivate(actor=secretary, member=record)
+    member_user.refresh_from_db()
+    assert not member_user.is_active
+
+
+def test_reactivation_reopens_the_sign_in_deactivation_closed(secretary, member_user):
+    record = Member.objects.get(user=member_user)
+    services.member_deactivate(actor=secretary, member=record, reason="Nghỉ")
+    services.member_reactivate(actor=secretary, member=record)
+    member_user.refresh_from_db()
+    assert member_user.is_active

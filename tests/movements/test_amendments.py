@@ -77,3 +77,21 @@ def test_asking_and_answering_through_the_pages(member_user, secretary, pledge):
     amendment = pledge.amendments.get()
     client_for(secretary).post(reverse("movements:amendment_accept", args=[amendment.pk]))
     assert Pledge.objects.get(pk=pledge.pk).text == "Cam kết đã sửa"
+
+
+def test_a_waiting_change_is_closed_by_the_evaluation(member_user, secretary, pledge):
+    from django.utils import timezone
+
+    from movements.models import Classification, MovementYear
+
+    amendment = services.amendment_request(actor=member_user, pledge=pledge, reason="a",
+                                           **_proposal(pledge, text="b"))
+    today = timezone.localdate()
+    MovementYear.objects.filter(pk=pledge.commitment.movement_year_id).update(
+        evaluation_opens=today, evaluation_closes=today + datetime.timedelta(days=5))
+    services.commitment_evaluate(actor=secretary, commitment=pledge.commitment, classification=Classification.GOOD)
+    amendment.refresh_from_db()
+    assert amendment.state == AmendmentState.REFUSED
+    with pytest.raises(ValidationError):
+        services.amendment_accept(actor=secretary, amendment=amendment)
+    assert Pledge.objects.get(pk=pledge.pk).text != "b"

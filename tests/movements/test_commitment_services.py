@@ -203,3 +203,31 @@ def test_the_committee_sets_the_years_rules(superuser, movement_year):
                                                                           "excellent_limit": 10}
     with pytest.raises(ValidationError):
         services.year_update(actor=superuser, movement_year=movement_year, good_threshold=99)
+
+
+def test_a_year_cannot_be_opened_twice_on_one_line_of_the_tree(superuser, movement_year, tree):
+    today = timezone.localdate()
+    with pytest.raises(ValidationError) as error:
+        services.year_open(actor=superuser, unit=tree.g1, year=movement_year.year, **year_dates(today))
+    assert "year" in error.value.message_dict
+    services.year_open(actor=superuser, unit=tree.g1, year=movement_year.year + 1, **year_dates(today))
+
+
+def test_a_draft_year_is_seen_only_by_its_committee(superuser, grassroots_committee, member_user, tree):
+    from movements.selectors import years_for
+
+    today = timezone.localdate()
+    draft = services.year_open(actor=superuser, unit=tree.g1, year=today.year, **year_dates(today))
+    assert draft in years_for(grassroots_committee)
+    assert draft not in years_for(member_user)
+
+
+def test_a_returned_commitment_can_be_fixed_after_registration_closed(member_user, secretary, submitted_commitment):
+    services.commitment_return(actor=secretary, commitment=submitted_commitment, comment="Sửa", pledge_comments={})
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    MovementYear.objects.filter(pk=submitted_commitment.movement_year_id).update(
+        registration_opens=yesterday - datetime.timedelta(days=30), registration_closes=yesterday)
+    year = MovementYear.objects.get(pk=submitted_commitment.movement_year_id)
+    services.commitment_save(actor=member_user, movement_year=year, pledges=pledge_values(year))
+    services.commitment_submit(actor=member_user, commitment=submitted_commitment)
+    assert Commitment.objects.get(pk=submitted_commitment.pk).state == CommitmentState.SUBMITTED

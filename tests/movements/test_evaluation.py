@@ -122,7 +122,7 @@ def test_the_excellent_share_warns_above_the_limit(secretary, movement_year, eva
     services.commitment_evaluate(actor=secretary, commitment=first, classification=Classification.EXCELLENT)
     second = make_commitment(MemberFactory(unit=tree.branch_a), movement_year, CommitmentState.APPROVED)
     share = excellent_share(second, proposing=Classification.EXCELLENT)
-    assert (share.excellent, share.evaluated, share.over_limit) == (2, 2, True)
+    assert (share.excellent, share.members, share.over_limit) == (2, 2, True)
     assert not excellent_share(second, proposing=Classification.GOOD).percent == 100
 
 
@@ -168,3 +168,10 @@ def test_self_assessing_through_the_page(member_user, approved, evaluation_open)
     response = client.post(reverse("movements:self_assess"), {**data, "classification": "good", "comment": ""})
     assert response.status_code == 302
     assert Commitment.objects.get(pk=approved.pk).state == CommitmentState.SELF_ASSESSED
+
+
+def test_the_first_excellent_of_a_large_branch_is_no_warning(secretary, movement_year, evaluation_open, tree):
+    commitments = [make_commitment(MemberFactory(unit=tree.branch_a), movement_year, CommitmentState.APPROVED)
+                   for _ in range(10)]
+    share = excellent_share(commitments[0], proposing=Classification.EXCELLENT)
+    assert (share.excellent, share.members, share.over_limit) == (1, 10, False)

@@ -55,7 +55,7 @@ def test_a_file_is_judged_by_its_content_not_its_name(member_user, pledge):
     assert "that-chat-la-pdf.pdf" in " ".join(error.value.messages)
     assert not Evidence.objects.exists()
     png_named_pdf = services.evidence_add(actor=member_user, pledge=pledge, done_on=timezone.localdate(),
-                                          description="ảnh", files=[pdf("anh.pdf", PNG)])
+                                          description="ảnh", value_reached=Decimal(1), files=[pdf("anh.pdf", PNG)])
     assert png_named_pdf.files.get().content_type == "image/png"
 
 
@@ -100,14 +100,16 @@ def test_verify_and_reject_with_audit(member_user, secretary, pledge):
 
 
 def test_a_rejection_needs_a_reason(member_user, secretary, pledge):
-    evidence = services.evidence_add(actor=member_user, pledge=pledge, done_on=timezone.localdate(), description="a")
+    evidence = services.evidence_add(actor=member_user, pledge=pledge, done_on=timezone.localdate(), description="a",
+                                     value_reached=Decimal(1))
     with pytest.raises(ValidationError):
         services.evidence_reject(actor=secretary, evidence=evidence, reason="  ")
     assert Evidence.objects.get(pk=evidence.pk).state == EvidenceState.PENDING
 
 
 def test_a_sibling_secretary_cannot_verify(member_user, sibling_secretary, pledge):
-    evidence = services.evidence_add(actor=member_user, pledge=pledge, done_on=timezone.localdate(), description="a")
+    evidence = services.evidence_add(actor=member_user, pledge=pledge, done_on=timezone.localdate(), description="a",
+                                     value_reached=Decimal(1))
     with pytest.raises(PermissionDenied):
         services.evidence_verify(actor=sibling_secretary, evidence=evidence)
 
@@ -131,7 +133,7 @@ def test_the_scorecard_counts_verified_evidence_only(member_user, secretary, app
     ("outsider", 404), ("anonymous", 302)])
 def test_evidence_files_are_served_only_within_reach(persona, status, personas, member_user, pledge):
     evidence = services.evidence_add(actor=member_user, pledge=pledge, done_on=timezone.localdate(),
-                                     description="a", files=[pdf()])
+                                     description="a", value_reached=Decimal(1), files=[pdf()])
     response = client_for(personas[persona]).get(reverse("movements:evidence_file", args=[evidence.files.get().pk]))
     assert response.status_code == status
     if status == 200:
@@ -155,3 +157,37 @@ def test_a_bad_file_is_named_at_the_field_and_nothing_is_saved(member_user, pled
     assert "virus.pdf" in str(response.context["form"].errors["files"])
     assert 'Tham gia trực' in response.content.decode()
     assert not Evidence.objects.exists()
+
+
+def test_evidence_dated_in_the_future_is_refused(member_user, pledge):
+    with pytest.raises(ValidationError) as error:
+        services.evidence_add(actor=member_user, pledge=pledge, done_on=timezone.localdate() + datetime.timedelta(1),
+                              description="x", value_reached=Decimal(1))
+    assert "done_on" in error.value.message_dict
+
+
+def test_a_number_pledge_needs_the_value_reached(member_user, pledge):
+    with pytest.raises(ValidationError) as error:
+        services.evidence_add(actor=member_user, pledge=pledge, done_on=timezone.localdate(), description="x")
+    assert "value_reached" in error.value.message_dict
+
+
+def test_a_refused_evidence_leaves_no_file_behind(member_user, pledge, settings, monkeypatch):
+    def fail(*args, **kwargs):
+        raise ValidationError("audit down")
+
+    monkeypatch.setattr("movements.services.audit.record", fail)
+    with pytest.raises(ValidationError):
+        services.evidence_add(actor=member_user, pledge=pledge, done_on=timezone.localdate(), description="x",
+                              value_reached=Decimal(1), files=[pdf()])
+    assert not list((settings.MEDIA_ROOT / "evidence").rglob("*.pdf"))
+
+
+def test_evidence_of_an_evaluated_commitment_no_longer_changes(member_user, secretary, pledge):
+    evidence = services.evidence_add(actor=member_user, pledge=pledge, done_on=timezone.localdate(),
+                                     description="x", value_reached=Decimal(1))
+    from movements.models import Commitment
+
+    Commitment.objects.filter(pk=pledge.commitment_id).update(state="evaluated")
+    with pytest.raises(ValidationError):
+        services.evidence_verify(actor=secretary, evidence=evidence)
