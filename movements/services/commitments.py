@@ -32,30 +32,14 @@ from movements.models import (
 from movements.services.base import OWNER, Transition, check_actor, each_reporting_refusals, locked_commitment, today
 
 COMMITMENT_SAVED = audit.register_action("commitment.saved", gettext_lazy("Commitment saved"))
-
-
 COMMITMENT_SUBMITTED = audit.register_action("commitment.submitted", gettext_lazy("Commitment submitted"))
-
-
 COMMITMENT_RETURNED = audit.register_action("commitment.returned", gettext_lazy("Commitment returned for changes"))
-
-
 COMMITMENT_APPROVED = audit.register_action("commitment.approved", gettext_lazy("Commitment approved"))
-
-
 PLEDGE_FIELDS = ("criterion", "text", "target_kind", "target_value", "target_unit", "due_date")
-
-
 COMMITMENT_SELF_ASSESSED = audit.register_action("commitment.self_assessed",
                                                   gettext_lazy("Self-assessment submitted"))
-
-
 COMMITMENT_EVALUATED = audit.register_action("commitment.evaluated", gettext_lazy("Commitment evaluated by the branch"))
-
-
 COMMITMENT_CONFIRMED = audit.register_action("commitment.confirmed", gettext_lazy("Classification confirmed"))
-
-
 S = CommitmentState
 
 
@@ -277,14 +261,8 @@ def commitments_confirm_many(*, actor, commitments) -> tuple[list[Commitment], l
 
 
 AMENDMENT_REQUESTED = audit.register_action("pledge.amendment_requested", gettext_lazy("Pledge amendment requested"))
-
-
 AMENDMENT_ACCEPTED = audit.register_action("pledge.amendment_accepted", gettext_lazy("Pledge amendment accepted"))
-
-
 AMENDMENT_REFUSED = audit.register_action("pledge.amendment_refused", gettext_lazy("Pledge amendment refused"))
-
-
 AMENDED_FIELDS = ("text", "target_kind", "target_value", "target_unit", "due_date")
 
 

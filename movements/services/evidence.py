@@ -25,14 +25,8 @@ from movements.services.base import OWNER, Transition, check_actor, locked_commi
 from movements.uploads import recognise
 
 EVIDENCE_ADDED = audit.register_action("evidence.added", gettext_lazy("Evidence logged"))
-
-
 EVIDENCE_VERIFIED = audit.register_action("evidence.verified", gettext_lazy("Evidence verified"))
-
-
 EVIDENCE_REJECTED = audit.register_action("evidence.rejected", gettext_lazy("Evidence rejected"))
-
-
 EVIDENCE_TRANSITIONS = {
     "verify": Transition(frozenset({EvidenceState.PENDING}), EvidenceState.VERIFIED, EVIDENCE_VERIFIED,
                          Action.REVIEW_COMMITMENTS),

@@ -19,11 +19,7 @@ from movements.models import (
 )
 
 YEAR_OPENED = audit.register_action("year.opened", gettext_lazy("Movement year opened"))
-
-
 YEAR_PUBLISHED = audit.register_action("year.published", gettext_lazy("Movement year published"))
-
-
 YEAR_DATE_FIELDS = (
     "registration_opens", "registration_closes", "evidence_opens", "evidence_closes",
     "evaluation_opens", "evaluation_closes",
@@ -71,8 +67,6 @@ def year_open(*, actor, unit: Unit, year: int, options: dict | None = None, **da
 
 
 YEAR_UPDATED = audit.register_action("year.updated", gettext_lazy("Movement year settings changed"))
-
-
 YEAR_SETTING_FIELDS = (
     *YEAR_DATE_FIELDS, "work_label", "people_label", "self_label", "excellent_threshold", "good_threshold",
     "complete_threshold", "excellent_evidence_share", "excellent_limit",
@@ -137,8 +131,6 @@ def year_close(*, actor, movement_year: MovementYear) -> MovementYear:
 
 
 CRITERIA_CHANGED = audit.register_action("year.criteria_changed", gettext_lazy("Criteria of the year changed"))
-
-
 CRITERION_FIELDS = ("responsibility", "title", "guidance", "weight", "applies_to", "position")
 
 
