@@ -31,6 +31,10 @@ class Action(StrEnum):
     VIEW_COMMITMENTS = "commitments.view"
     REVIEW_COMMITMENTS = "commitments.review"
     CONFIRM_CLASSIFICATION = "classification.confirm"
+    VIEW_PROJECTS = "projects.view"
+    MANAGE_PROJECTS = "projects.manage"
+    # Granted on the units below the committee's own (see AccessPolicy.can_above).
+    DECIDE_PROJECTS = "projects.decide"
     # What a member does on their own commitment; granted to the owner only (see OWNER_ACTIONS).
     EDIT_OWN_COMMITMENT = "commitments.edit_own"
 
@@ -49,6 +53,10 @@ RIGHTS: dict[Action, frozenset[Role]] = {
     # The grassroots committee (or one above it) confirms what the branches propose.
     Action.CONFIRM_CLASSIFICATION: frozenset({Role.COMMITTEE}),
     Action.EDIT_OWN_COMMITMENT: frozenset(),
+    # Projects are the unit's public work, not personal data: everyone in the unit may follow them.
+    Action.VIEW_PROJECTS: frozenset(Role),
+    Action.MANAGE_PROJECTS: _OFFICERS,
+    Action.DECIDE_PROJECTS: frozenset({Role.COMMITTEE}),
 }
 
 # Actions a person may take on what is their own (their record, their commitment), whatever their roles.
@@ -140,6 +148,16 @@ class AccessPolicy:
             return True
         allowed = RIGHTS[action]
         return any(g.role in allowed and unit.path.startswith(g.unit_path) for g in _grants(user))
+
+    def can_above(self, user, action: Action, unit: Unit) -> bool:
+        """The right held in a unit strictly above ``unit``: the committee above decides, not the unit itself."""
+        if not (getattr(user, "is_authenticated", False) and user.is_active):
+            return False
+        if user.is_superuser:
+            return True
+        allowed = RIGHTS[action]
+        return any(g.role in allowed and unit.path.startswith(g.unit_path) and unit.path != g.unit_path
+                   for g in _grants(user))
 
     def sees(self, user, unit: Unit) -> bool:
         if not (getattr(user, "is_authenticated", False) and user.is_active):

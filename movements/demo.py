@@ -120,6 +120,7 @@ def load_demo_year(*, today: datetime.date | None = None) -> MovementYear | None
         )
         _pledges_for(rng, commitment, criteria, datetime.date(today.year, 12, 15),
                      evidence_until=today if state == CommitmentState.APPROVED else None)
+    load_demo_projects(today=today)
     return movement_year
 
 
@@ -137,3 +138,49 @@ def _demo_evidence(rng: random.Random, pledge: Pledge, today: datetime.date, *, 
             description=f"Thực hiện trong tháng {(today - datetime.timedelta(days=30 * months_ago)).month}",
             state=state, review_reason="Chưa có xác nhận của khoa" if state == EvidenceState.REJECTED else "",
         )
+
+
+DEMO_PROJECTS = [
+    # (title, kind, final state, promised beneficiaries)
+    ("Khám sức khỏe miễn phí cho người cao tuổi phường 1", "community", "accepted", 200),
+    ("Góc tư vấn dinh dưỡng cho người bệnh tiểu đường", "political_task", "in_progress", 300),
+    ("Lớp kỹ năng sơ cấp cứu cho đoàn viên mới", "member_development", "approved", 40),
+    ("Hiến máu tình nguyện mùa lễ hội xuân hồng", "community", "completed", 150),
+    ("Số hóa quy trình tiếp nhận hồ sơ khám bệnh", "political_task", "proposed", 1000),
+    ("Sân chơi cuối tuần cho con em nhân viên", "member_development", "rejected", 60),
+]
+
+
+def load_demo_projects(*, today: datetime.date) -> None:
+    """Projects of the demo branches in every state, moved through the services so their timelines are real."""
+    from django.contrib.auth import get_user_model
+
+    from movements.services.projects import project_move, project_propose, project_report
+
+    users = get_user_model().objects
+    secretary, committee = users.get(username="bithu"), users.get(username="thuongvu")
+    unit = Unit.objects.get(code="bvndgd-khoa-noi")
+    route = ["approve", "start", "report", "complete", "accept"]
+    stops = {"proposed": 0, "approved": 1, "in_progress": 3, "completed": 4, "accepted": 5}
+    for title, kind, final, people in DEMO_PROJECTS:
+        project = project_propose(
+            actor=secretary, unit=unit, year=today.year, kind=kind, title=title, goal=f"{title}: {people} người.",
+            place="Bệnh viện Nhân dân Gia Định", starts_on=today - datetime.timedelta(days=60),
+            ends_on=today + datetime.timedelta(days=30), budget=people * 50_000, budget_sources="Đoàn cơ sở, xã hội hóa",
+            promised_beneficiaries=people, promised_volunteer_hours=people // 2, promised_value=people * 100_000,
+        )
+        if final == "rejected":
+            project_move(actor=committee, project=project, name="reject", note="Chưa phù hợp kế hoạch năm.")
+            continue
+        for step in route[:stops[final]]:
+            if step == "report":
+                project_report(actor=secretary, project=project, reported_on=today - datetime.timedelta(days=10),
+                               text="Đã thực hiện đợt 1.", beneficiaries=people // 2, volunteer_hours=people // 4,
+                               value=people * 40_000)
+            elif step == "accept":
+                project_move(actor=committee, project=project, name="accept", figures={
+                    "final_beneficiaries": people + 10, "final_volunteer_hours": people // 2,
+                    "final_value": people * 110_000, "final_volunteers": 12})
+            else:
+                actor = committee if step == "approve" else secretary
+                project_move(actor=actor, project=project, name=step)

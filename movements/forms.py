@@ -9,11 +9,14 @@ from movements.models import (
     MovementYear,
     Pledge,
     PledgeAmendment,
+    ProjectReport,
     Responsibility,
     SelfResult,
+    YouthProject,
 )
 from movements.services import YEAR_DATE_FIELDS, YEAR_SETTING_FIELDS
-from movements.uploads import recognise
+from movements.services.projects import FINAL_FIGURES, PROJECT_FIELDS
+from movements.uploads import recognise, recognise_image
 
 
 class MovementYearForm(forms.ModelForm):
@@ -221,3 +224,52 @@ class AmendmentForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 2}), "reason": forms.Textarea(attrs={"rows": 2}),
                    "due_date": DateInput(), "target_value": forms.NumberInput(attrs={"inputmode": "decimal",
                                                                                      "step": "any"})}
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = YouthProject
+        fields = ("unit", *PROJECT_FIELDS, "members")
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "goal": forms.Textarea(attrs={"rows": 3}),
+                   "members": forms.SelectMultiple(attrs={"size": 8})}
+
+    def __init__(self, *args, units, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["members"].queryset = members
+        self.fields["members"].help_text = _("Hold Ctrl (or long-press on a phone) to choose several.")
+
+
+class ProjectReportForm(forms.ModelForm):
+    photos = MultipleFileField(label=_("Photos (JPEG or PNG, up to 5 MB each)"), required=False,
+                               widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
+
+    class Meta:
+        model = ProjectReport
+        fields = ("reported_on", "text", "beneficiaries", "volunteer_hours", "value")
+        widgets = {"reported_on": DateInput(), "text": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_photos(self):
+        photos = self.cleaned_data["photos"]
+        errors = []
+        for upload in photos:
+            try:
+                recognise_image(upload)
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return photos
+
+
+class AcceptProjectForm(forms.ModelForm):
+    note = forms.CharField(label=_("Note"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    class Meta:
+        model = YouthProject
+        fields = FINAL_FIGURES
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in FINAL_FIGURES:
+            self.fields[name].required = True

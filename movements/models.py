@@ -327,3 +327,102 @@ class PledgeAmendment(models.Model):
     def clean(self):
         if self.target_kind == TargetKind.NUMBER and self.target_value is None:
             raise ValidationError({"target_value": _("Give the number you will reach.")})
+
+
+# The movement's solutions (giải pháp)
+
+
+class ProjectKind(models.TextChoices):
+    POLITICAL_TASK = "political_task", _("Tied to the unit's political task")
+    MEMBER_DEVELOPMENT = "member_development", _("For the development of members")
+    COMMUNITY = "community", _("Serving society and the community")
+
+
+class ProjectState(models.TextChoices):
+    PROPOSED = "proposed", _("Proposed")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    ACCEPTED = "accepted", _("Accepted (nghiệm thu)")
+
+
+class YouthProject(models.Model):
+    """A youth project (công trình thanh niên) of a branch or union for a year."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="youth_projects")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    kind = models.CharField(_("kind"), max_length=20, choices=ProjectKind.choices)
+    title = models.CharField(_("name of the project"), max_length=200)
+    goal = models.TextField(_("goal"), max_length=2000)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    starts_on = models.DateField(_("start"))
+    ends_on = models.DateField(_("end"))
+    budget = models.DecimalField(_("budget (VND)"), max_digits=14, decimal_places=0, default=0,
+                                 validators=[MinValueValidator(0)])
+    budget_sources = models.CharField(_("sources of the budget"), max_length=300, blank=True,
+                                      help_text=_("e.g. Đoàn cơ sở, xã hội hóa, đơn vị chuyên môn"))
+    members = models.ManyToManyField(Member, verbose_name=_("members taking part"), blank=True,
+                                     related_name="youth_projects")
+    promised_beneficiaries = models.PositiveIntegerField(_("people who will benefit"), default=0)
+    promised_volunteer_hours = models.PositiveIntegerField(_("volunteer hours promised"), default=0)
+    promised_value = models.DecimalField(_("value promised (VND)"), max_digits=14, decimal_places=0, default=0,
+                                         validators=[MinValueValidator(0)])
+    state = models.CharField(_("state"), max_length=12, choices=ProjectState.choices, default=ProjectState.PROPOSED,
+                             db_index=True)
+    decision_note = models.TextField(_("committee's note"), blank=True)
+    final_beneficiaries = models.PositiveIntegerField(_("people who benefited"), null=True, blank=True)
+    final_volunteer_hours = models.PositiveIntegerField(_("volunteer hours"), null=True, blank=True)
+    final_value = models.DecimalField(_("value (VND)"), max_digits=14, decimal_places=0, null=True, blank=True,
+                                      validators=[MinValueValidator(0)])
+    final_volunteers = models.PositiveIntegerField(_("volunteers"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-created_at", "-id"]
+        verbose_name = _("youth project")
+        verbose_name_plural = _("youth projects")
+        indexes = [models.Index(fields=["year", "state"], name="project_year_state")]
+
+    def __str__(self):
+        return self.title
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("The end must not come before the start.")})
+
+
+class ProjectReport(models.Model):
+    """A progress report on a project, with the figures reached since the previous one."""
+
+    project = models.ForeignKey(YouthProject, on_delete=models.CASCADE, related_name="reports")
+    reported_on = models.DateField(_("date"))
+    text = models.TextField(_("what was done"), max_length=2000)
+    beneficiaries = models.PositiveIntegerField(_("people who benefited"), default=0)
+    volunteer_hours = models.PositiveIntegerField(_("volunteer hours"), default=0)
+    value = models.DecimalField(_("value (VND)"), max_digits=14, decimal_places=0, default=0,
+                                validators=[MinValueValidator(0)])
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["reported_on", "id"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+
+
+def project_photo_path(instance, filename):
+    return f"projects/{instance.report.project.year}/{instance.stored_name}"
+
+
+class ProjectPhoto(models.Model):
+    report = models.ForeignKey(ProjectReport, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to=project_photo_path, max_length=200)
+    stored_name = models.CharField(max_length=80, editable=False)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")

@@ -4,7 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 
 from members.access import Action, policy
 from members.models import Member, MemberStatus, Unit
@@ -16,6 +16,7 @@ from movements.models import (
     EvidenceState,
     MovementYear,
     YearState,
+    YouthProject,
 )
 
 
@@ -164,3 +165,29 @@ def classification_counts(user, unit: Unit, movement_year: MovementYear) -> list
     confirmed = dict(commitments.filter(state=CommitmentState.CONFIRMED).values_list("classification")
                      .annotate(n=Count("pk")))
     return [(value, label, proposed.get(value, 0), confirmed.get(value, 0)) for value, label in Classification.choices]
+
+
+def projects_of_unit(user, unit: Unit):
+    return (policy.scope(user, YouthProject.objects.all(), action=Action.VIEW_PROJECTS, path_field="unit__path")
+            .filter(unit.subtree_q("unit__path")).select_related("unit"))
+
+
+def project_timeline(project: YouthProject):
+    """The project's milestones as recorded in the audit log: part of what is seen with the project itself."""
+    from members.audit import entries_for
+    from members.models import AuditEntry
+
+    return entries_for(AuditEntry.objects.all(), project).order_by("created_at", "id")
+
+
+def project_figures(project: YouthProject) -> dict:
+    """Promised, reported so far and accepted, side by side."""
+    reported = project.reports.aggregate(beneficiaries=Sum("beneficiaries"), volunteer_hours=Sum("volunteer_hours"),
+                                         value=Sum("value"))
+    return {
+        "promised": {"beneficiaries": project.promised_beneficiaries,
+                     "volunteer_hours": project.promised_volunteer_hours, "value": project.promised_value},
+        "reported": {name: value or 0 for name, value in reported.items()},
+        "final": {"beneficiaries": project.final_beneficiaries, "volunteer_hours": project.final_volunteer_hours,
+                  "value": project.final_value, "volunteers": project.final_volunteers},
+    }

@@ -22,14 +22,24 @@ _SIGNATURES = [
 ]
 
 
-def recognise(upload) -> FileKind:
-    """The kind of an uploaded file from its first bytes; a refusal names the file and says why."""
+def _recognise(upload, kinds: list[tuple[bytes, FileKind]], refusal) -> FileKind:
     if upload.size > MAX_EVIDENCE_FILE_BYTES:
         raise ValidationError(_("%(name)s is larger than 5 MB.") % {"name": upload.name})
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
-    for signature, kind in _SIGNATURES:
+    for signature, kind in kinds:
         if head.startswith(signature):
             return kind
-    raise ValidationError(_("%(name)s is not a PDF, JPEG or PNG file.") % {"name": upload.name})
+    raise ValidationError(refusal % {"name": upload.name})
+
+
+def recognise(upload) -> FileKind:
+    """The kind of an uploaded document from its first bytes; a refusal names the file and says why."""
+    return _recognise(upload, _SIGNATURES, _("%(name)s is not a PDF, JPEG or PNG file."))
+
+
+def recognise_image(upload) -> FileKind:
+    """A photo: JPEG or PNG only."""
+    return _recognise(upload, [entry for entry in _SIGNATURES if entry[1].extension != "pdf"],
+                      _("%(name)s is not a JPEG or PNG photo."))

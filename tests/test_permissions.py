@@ -6,7 +6,15 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from members.models import Member
-from movements.models import Commitment, Evidence, EvidenceFile, PledgeAmendment
+from movements.models import (
+    Commitment,
+    Evidence,
+    EvidenceFile,
+    PledgeAmendment,
+    ProjectPhoto,
+    ProjectReport,
+    YouthProject,
+)
 from tests.conftest import PERSONAS, client_for
 
 # Column order: anonymous, member, secretary of A, secretary of B, committee of G1, city committee,
@@ -100,6 +108,17 @@ MATRIX = [
     ("movements:evidence_create", "pledge_in_a", "get", OWNER_ONLY_IN_A),
     ("movements:evidence_create", "pledge_in_c", "get", OWNER_ONLY_IN_C),
     ("movements:evidence", None, "get", OFFICERS),
+    ("movements:projects", None, "get", SIGNED_IN),
+    ("movements:project_create", None, "get", OFFICERS),
+    ("movements:project", "project_in_a", "get", IN_A_ANY_ROLE),
+    ("movements:project", "project_in_c", "get", IN_C_ANY_ROLE),
+    ("movements:project_report", "project_in_a", "get", IN_A_OFFICERS),
+    ("movements:project_report", "project_in_c", "get", IN_C_OFFICERS),
+    # Approving is for the committee above the project's unit; the unit's own officers get 403.
+    ("movements:project_move", "project_in_a_approve", "post", row(LOGIN, 403, 403, 404, 302, 302, 404, 302)),
+    ("movements:project_move", "project_in_c_approve", "post", row(LOGIN, 404, 404, 404, 404, 302, 403, 302)),
+    ("movements:project_photo", "photo_in_a", "get", IN_A_ANY_ROLE),
+    ("movements:project_photo", "photo_in_c", "get", IN_C_ANY_ROLE),
     ("movements:amendment_create", "pledge_in_a", "get", OWNER_ONLY_IN_A),
     ("movements:amendment_create", "pledge_in_c", "get", OWNER_ONLY_IN_C),
     ("movements:amendment_accept", "amendment_in_a", "post", REVIEW_IN_A),
@@ -141,6 +160,8 @@ def _url(name, target, objects):
         return reverse(name)
     if target == "reset_link":
         return reverse(name, kwargs={"uidb64": "MQ", "token": "set-password"})
+    if target.endswith("_approve"):
+        return reverse(name, args=[objects[target.removesuffix("_approve")].pk, "approve"])
     return reverse(name, args=[objects[target].pk])
 
 
@@ -170,6 +191,15 @@ def test_permission_matrix(name, target, method, expected, personas, tree, membe
                "pledge_in_c": evidence_in_c.pledge, "evidence_in_a": evidence_in_a, "evidence_in_c": evidence_in_c,
                "file_in_a": file_in_a, "file_in_c": file_in_c, "amendment_in_a": amendment_in_a,
                "amendment_in_c": amendment_in_c}
+    for branch, key in ((tree.branch_a, "a"), (tree.branch_c, "c")):
+        project = YouthProject.objects.create(unit=branch, year=2026, kind="community", title="Công trình",
+                                              goal="Mục tiêu", starts_on=commitment_in_a.created_at.date(),
+                                              ends_on=commitment_in_a.created_at.date())
+        report = ProjectReport.objects.create(project=project, reported_on=project.starts_on, text="Báo cáo")
+        photo = ProjectPhoto(report=report, stored_name=f"p{key}.png", original_name="anh.png",
+                             content_type="image/png", size=8)
+        photo.file.save(f"p{key}.png", ContentFile(b"\x89PNG\r\n\x1a\n"))
+        objects[f"project_in_{key}"], objects[f"photo_in_{key}"] = project, photo
     url = _url(name, target, objects)
     failures = []
     for persona in PERSONAS:
@@ -177,6 +207,7 @@ def test_permission_matrix(name, target, method, expected, personas, tree, membe
         Commitment.objects.filter(pk__in=[commitment_in_a.pk, commitment_in_c.pk]).update(state="submitted")
         Evidence.objects.update(state="pending")
         PledgeAmendment.objects.update(state="pending")
+        YouthProject.objects.update(state="proposed")
         data = ({"comment": "Cần bổ sung", "reason": "Thiếu xác nhận", "classification": "good"}
                 if method == "post" else None)
         response = getattr(client_for(personas[persona]), method)(url, data)

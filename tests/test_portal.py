@@ -185,3 +185,15 @@ def test_the_client_address_trusts_only_our_proxies(proxies, forwarded_for, expe
     settings.TRUSTED_PROXY_COUNT = proxies
     request = rf.get("/", REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR=forwarded_for)
     assert client_ip(request) == expected
+
+
+def test_numbers_are_grouped_as_the_reader_writes_them():
+    from django.utils import translation
+
+    from members.templatetags.portal_tags import grouped
+
+    with translation.override("vi"):
+        assert grouped(30000000) == "30.000.000"
+    with translation.override("en"):
+        assert grouped("1234567") == "1,234,567"
+    assert grouped(None) == "—"

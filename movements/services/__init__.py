@@ -9,4 +9,6 @@ from movements.services.commitments import (  # noqa: F401
     may_change_commitment,
 )
 from movements.services.evidence import *  # noqa: F401,F403
+from movements.services.projects import *  # noqa: F401,F403
+from movements.services.projects import PROJECT_TRANSITIONS, allowed_moves  # noqa: F401
 from movements.services.years import *  # noqa: F401,F403

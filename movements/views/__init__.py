@@ -2,4 +2,5 @@
 
 from movements.views.commitments import *  # noqa: F401,F403
 from movements.views.evidence import *  # noqa: F401,F403
+from movements.views.projects import *  # noqa: F401,F403
 from movements.views.years import *  # noqa: F401,F403

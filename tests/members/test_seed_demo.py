@@ -45,3 +45,10 @@ def test_seed_demo_opens_a_year_with_commitments_in_every_state_and_a_closed_las
     assert len(set(last_year.commitments.values_list("classification", flat=True))) == 4
     assert Evidence.objects.filter(pledge__commitment__movement_year=this_year).exists()
     assert not Commitment.objects.filter(member__user__username="doanvien").exists()
+
+
+def test_seed_demo_has_youth_projects_in_every_state(db):
+    from movements.models import ProjectState, YouthProject
+
+    call_command("seed_demo")
+    assert set(YouthProject.objects.values_list("state", flat=True)) == set(ProjectState.values)
