@@ -33,6 +33,8 @@ class Action(StrEnum):
     CONFIRM_CLASSIFICATION = "classification.confirm"
     VIEW_PROJECTS = "projects.view"
     MANAGE_PROJECTS = "projects.manage"
+    VIEW_ACTIVITIES = "activities.view"
+    MANAGE_ACTIVITIES = "activities.manage"
     # Granted on the units below the committee's own (see AccessPolicy.can_above).
     DECIDE_PROJECTS = "projects.decide"
     # What a member does on their own commitment; granted to the owner only (see OWNER_ACTIONS).
@@ -57,6 +59,8 @@ RIGHTS: dict[Action, frozenset[Role]] = {
     Action.VIEW_PROJECTS: frozenset(Role),
     Action.MANAGE_PROJECTS: _OFFICERS,
     Action.DECIDE_PROJECTS: frozenset({Role.COMMITTEE}),
+    Action.VIEW_ACTIVITIES: frozenset(Role),
+    Action.MANAGE_ACTIVITIES: _OFFICERS,
 }
 
 # Actions a person may take on what is their own (their record, their commitment), whatever their roles.

@@ -18,7 +18,7 @@ class Suggestion:
     reasons: list[str] = field(default_factory=list)
 
 
-def suggest(movement_year: MovementYear, card: list[ResponsibilityProgress]) -> Suggestion:
+def suggest(movement_year: MovementYear, card: list[ResponsibilityProgress], participation=None) -> Suggestion:
     """From the year's rules: the share of the pledged targets achieved, and the pledges shown by verified evidence."""
     items = [item for row in card for item in row.pledges]
     # Thresholds are compared with the exact shares; only what is shown is rounded down.
@@ -30,6 +30,10 @@ def suggest(movement_year: MovementYear, card: list[ResponsibilityProgress]) -> 
         _("%(evidenced)s of %(pledges)s pledges shown by verified evidence.") % {"evidenced": evidenced,
                                                                                  "pledges": len(items)},
     ]
+    if participation is not None and participation.expected:
+        reasons.append(_("Took part in %(attended)s of %(expected)s activities of the units (%(percent)s%%).")
+                       % {"attended": participation.attended, "expected": participation.expected,
+                          "percent": participation.percent})
     year = movement_year
     if overall >= year.excellent_threshold and evidence_share >= year.excellent_evidence_share:
         level = Classification.EXCELLENT

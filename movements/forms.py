@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
 from movements.models import (
+    Activity,
     Classification,
     Criterion,
     Evidence,
@@ -15,6 +16,7 @@ from movements.models import (
     YouthProject,
 )
 from movements.services import YEAR_DATE_FIELDS, YEAR_SETTING_FIELDS
+from movements.services.activities import ACTIVITY_FIELDS
 from movements.services.projects import FINAL_FIGURES, PROJECT_FIELDS
 from movements.uploads import recognise, recognise_image
 
@@ -273,3 +275,21 @@ class AcceptProjectForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         for name in FINAL_FIGURES:
             self.fields[name].required = True
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = ("unit", *ACTIVITY_FIELDS)
+        widgets = {"starts_at": DateTimeInput(), "topic": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units

@@ -1,4 +1,5 @@
 import datetime
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -426,3 +427,62 @@ class ProjectPhoto(models.Model):
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
+
+
+class ActivityKind(models.TextChoices):
+    SEMINAR = "seminar", _("Seminar or workshop")
+    TALK = "talk", _("Talk on a topic")
+    FORUM = "forum", _("Forum")
+    CONTEST = "contest", _("Professional contest")
+    CLUB = "club", _("Club or team meeting")
+    LANGUAGE = "language", _("Foreign-language course")
+    IT = "it", _("IT course")
+
+
+def new_checkin_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class Activity(models.Model):
+    """Professional development (trau dồi chuyên môn): an event of a unit, with attendance."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="activities")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    kind = models.CharField(_("kind"), max_length=12, choices=ActivityKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    topic = models.TextField(_("topic"), max_length=1000, blank=True)
+    organiser = models.CharField(_("organiser"), max_length=200, blank=True)
+    starts_at = models.DateTimeField(_("starts at"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+    # The secret in the QR code shown at the event; a new one can be drawn if a photo of it leaks.
+    checkin_token = models.CharField(max_length=40, unique=True, default=new_checkin_token, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self):
+        return self.title
+
+
+class AttendanceMethod(models.TextChoices):
+    QR = "qr", _("Checked in with the QR code")
+    MARKED = "marked", _("Marked by the secretary")
+
+
+class Attendance(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="attendances")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attendances")
+    method = models.CharField(max_length=8, choices=AttendanceMethod.choices)
+    marked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [models.UniqueConstraint(fields=["activity", "member"], name="attendance_once")]

@@ -1,6 +1,7 @@
 """Reads of the movement year, always scoped by the access policy."""
 
 import datetime
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from movements.models import (
     YearState,
     YouthProject,
 )
+from movements.models import Activity, Attendance
 
 
 # A pledge due within this many days, and not yet shown done, is listed on the member's home page.
@@ -60,8 +62,9 @@ def _unit_commitments(user, unit: Unit, movement_year: MovementYear):
 
 
 def commitments_of_unit(user, unit: Unit, movement_year: MovementYear):
+    # A grouped query drops the model's ordering: say it again.
     return (_unit_commitments(user, unit, movement_year).select_related("member__unit")
-            .annotate(pledge_count=Count("pledges")))
+            .annotate(pledge_count=Count("pledges")).order_by("member__sort_name", "id"))
 
 
 def state_counts(user, unit: Unit, movement_year: MovementYear) -> dict:
@@ -191,3 +194,33 @@ def project_figures(project: YouthProject) -> dict:
         "final": {"beneficiaries": project.final_beneficiaries, "volunteer_hours": project.final_volunteer_hours,
                   "value": project.final_value, "volunteers": project.final_volunteers},
     }
+
+
+def activities_of_unit(user, unit: Unit):
+    return (policy.scope(user, Activity.objects.all(), action=Action.VIEW_ACTIVITIES, path_field="unit__path")
+            .filter(unit.subtree_q("unit__path")).select_related("unit")
+            .annotate(attendance_count=Count("attendances")).order_by("-starts_at", "-id"))
+
+
+def activities_for_member(member: Member, year: int):
+    """The activities a member was expected at: those of their branch and of every union above it."""
+    step = Unit.steplen
+    paths = [member.unit.path[:end] for end in range(step, len(member.unit.path) + 1, step)]
+    return Activity.objects.filter(unit__path__in=paths, year=year, starts_at__lte=timezone.now())
+
+
+@dataclass
+class Participation:
+    attended: int
+    expected: int
+
+    @property
+    def percent(self) -> int:
+        return self.attended * 100 // self.expected if self.expected else 0
+
+
+def member_participation(member: Member, year: int) -> Participation:
+    """How many of the activities a member was expected at they attended: for the evaluation of the year."""
+    expected = activities_for_member(member, year)
+    attended = Attendance.objects.filter(member=member, activity__in=expected).count()
+    return Participation(attended, expected.count())

@@ -7,6 +7,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from members.models import Member
 from movements.models import (
+    Activity,
     Commitment,
     Evidence,
     EvidenceFile,
@@ -117,6 +118,21 @@ MATRIX = [
     # Approving is for the committee above the project's unit; the unit's own officers get 403.
     ("movements:project_move", "project_in_a_approve", "post", row(LOGIN, 403, 403, 404, 302, 302, 404, 302)),
     ("movements:project_move", "project_in_c_approve", "post", row(LOGIN, 404, 404, 404, 404, 302, 403, 302)),
+    ("movements:activities", None, "get", SIGNED_IN),
+    ("movements:activity_create", None, "get", OFFICERS),
+    ("movements:my_activities", None, "get", SIGNED_IN),
+    ("movements:activity", "activity_in_a", "get", IN_A_ANY_ROLE),
+    ("movements:activity", "activity_in_c", "get", IN_C_ANY_ROLE),
+    ("movements:activity_mark", "activity_in_a", "post", row(LOGIN, 403, 302, 404, 302, 302, 404, 302)),
+    ("movements:activity_mark", "activity_in_c", "post", row(LOGIN, 404, 404, 404, 404, 302, 302, 302)),
+    ("movements:activity_qr", "activity_in_a", "get", IN_A_OFFICERS),
+    ("movements:activity_qr", "activity_in_c", "get", IN_C_OFFICERS),
+    ("movements:activity_qr_image", "activity_in_a", "get", IN_A_OFFICERS),
+    ("movements:activity_qr_image", "activity_in_c", "get", IN_C_OFFICERS),
+    ("movements:activity_renew_qr", "activity_in_a", "post", row(LOGIN, 403, 302, 404, 302, 302, 404, 302)),
+    ("movements:activity_renew_qr", "activity_in_c", "post", row(LOGIN, 404, 404, 404, 404, 302, 302, 302)),
+    # The check-in link is the QR code itself: anyone signed in may open it; the service says who may use it.
+    ("movements:checkin", "checkin_in_a", "get", SIGNED_IN),
     ("movements:project_photo", "photo_in_a", "get", IN_A_ANY_ROLE),
     ("movements:project_photo", "photo_in_c", "get", IN_C_ANY_ROLE),
     ("movements:amendment_create", "pledge_in_a", "get", OWNER_ONLY_IN_A),
@@ -160,6 +176,8 @@ def _url(name, target, objects):
         return reverse(name)
     if target == "reset_link":
         return reverse(name, kwargs={"uidb64": "MQ", "token": "set-password"})
+    if target.startswith("checkin_"):
+        return reverse(name, args=[objects[target.replace("checkin_", "activity_")].checkin_token])
     if target.endswith("_approve"):
         return reverse(name, args=[objects[target.removesuffix("_approve")].pk, "approve"])
     return reverse(name, args=[objects[target].pk])
@@ -200,6 +218,8 @@ def test_permission_matrix(name, target, method, expected, personas, tree, membe
                              content_type="image/png", size=8)
         photo.file.save(f"p{key}.png", ContentFile(b"\x89PNG\r\n\x1a\n"))
         objects[f"project_in_{key}"], objects[f"photo_in_{key}"] = project, photo
+        objects[f"activity_in_{key}"] = Activity.objects.create(unit=branch, year=2026, kind="talk", title="Tọa đàm",
+                                                                starts_at=commitment_in_a.created_at)
     url = _url(name, target, objects)
     failures = []
     for persona in PERSONAS:

@@ -165,7 +165,7 @@ def _review_page(request, commitment, return_form=None, evaluation_form=None, co
     evaluation = None
     if card is not None and may_review and commitment.state in (CommitmentState.APPROVED,
                                                                 CommitmentState.SELF_ASSESSED):
-        suggestion = suggest(year, card)
+        suggestion = suggest(year, card, selectors.member_participation(commitment.member, year.year))
         form = evaluation_form or EvaluationForm(initial={"classification": suggestion.classification})
         chosen = form["classification"].value()
         evaluation = {"suggestion": suggestion, "form": form, "share": excellent_share(commitment, proposing=chosen),
