@@ -33,6 +33,8 @@ class Action(StrEnum):
     CONFIRM_CLASSIFICATION = "classification.confirm"
     VIEW_PROJECTS = "projects.view"
     MANAGE_PROJECTS = "projects.manage"
+    VIEW_INITIATIVES = "initiatives.view"
+    REVIEW_INITIATIVES = "initiatives.review"
     VIEW_ACTIVITIES = "activities.view"
     MANAGE_ACTIVITIES = "activities.manage"
     # Granted on the units below the committee's own (see AccessPolicy.can_above).
@@ -59,6 +61,8 @@ RIGHTS: dict[Action, frozenset[Role]] = {
     Action.VIEW_PROJECTS: frozenset(Role),
     Action.MANAGE_PROJECTS: _OFFICERS,
     Action.DECIDE_PROJECTS: frozenset({Role.COMMITTEE}),
+    Action.VIEW_INITIATIVES: frozenset(Role),
+    Action.REVIEW_INITIATIVES: frozenset({Role.COMMITTEE}),
     Action.VIEW_ACTIVITIES: frozenset(Role),
     Action.MANAGE_ACTIVITIES: _OFFICERS,
 }

@@ -2,11 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
+from members.models import Member
 from movements.models import (
     Activity,
     Classification,
     Criterion,
     Evidence,
+    Initiative,
     MovementYear,
     Pledge,
     PledgeAmendment,
@@ -17,6 +19,7 @@ from movements.models import (
 )
 from movements.services import YEAR_DATE_FIELDS, YEAR_SETTING_FIELDS
 from movements.services.activities import ACTIVITY_FIELDS
+from movements.services.initiatives import INITIATIVE_FIELDS
 from movements.services.projects import FINAL_FIGURES, PROJECT_FIELDS
 from movements.uploads import recognise, recognise_image
 
@@ -293,3 +296,19 @@ class ActivityForm(forms.ModelForm):
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
+
+
+class InitiativeForm(forms.ModelForm):
+    coauthors = forms.ModelMultipleChoiceField(label=_("Co-authors"), queryset=Member.objects.none(), required=False,
+                                               widget=forms.SelectMultiple(attrs={"size": 6}),
+                                               help_text=_("Members of your branch who worked on it with you."))
+
+    class Meta:
+        model = Initiative
+        fields = INITIATIVE_FIELDS
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in ("problem", "solution", "expected_benefit")}
+
+    def __init__(self, *args, coauthors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coauthors"].queryset = coauthors
+        self.fields["coauthors"].label_from_instance = lambda member: member.full_name

@@ -486,3 +486,75 @@ class Attendance(models.Model):
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
         constraints = [models.UniqueConstraint(fields=["activity", "member"], name="attendance_once")]
+
+
+class InitiativeKind(models.TextChoices):
+    INITIATIVE = "initiative", _("Initiative (sáng kiến)")
+    RESEARCH = "research", _("Research topic (đề tài nghiên cứu khoa học)")
+
+
+class InitiativeState(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    UNDER_REVIEW = "under_review", _("Under review by the council")
+    RECOGNISED = "recognised", _("Recognised")
+    NOT_RECOGNISED = "not_recognised", _("Not recognised")
+    APPLIED = "applied", _("Applied, benefit measured")
+
+
+class RecognitionLevel(models.TextChoices):
+    BRANCH = "branch", _("Branch level")
+    GRASSROOTS = "grassroots", _("Grassroots level")
+    SECTOR = "sector", _("Sector level")
+    CITY = "city", _("City level")
+
+
+class Initiative(models.Model):
+    """An initiative or research topic of one or more members, reviewed by a council and recognised at a level."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="initiatives")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    kind = models.CharField(_("kind"), max_length=12, choices=InitiativeKind.choices)
+    title = models.CharField(_("title"), max_length=250)
+    problem = models.TextField(_("the problem"), max_length=3000)
+    solution = models.TextField(_("the solution"), max_length=3000)
+    applied_where = models.CharField(_("where it applies"), max_length=250, blank=True)
+    expected_benefit = models.TextField(_("expected benefit"), max_length=2000, blank=True,
+                                        help_text=_("e.g. days saved per file, cost saved, quality gained"))
+    authors = models.ManyToManyField(Member, verbose_name=_("authors"), related_name="initiatives")
+    submitted_by = models.ForeignKey(Member, verbose_name=_("submitted by"), on_delete=models.PROTECT,
+                                     related_name="+")
+    state = models.CharField(_("state"), max_length=16, choices=InitiativeState.choices,
+                             default=InitiativeState.SUBMITTED, db_index=True)
+    council = models.CharField(_("review council"), max_length=500, blank=True,
+                               help_text=_("The members of the council named by the committee."))
+    level = models.CharField(_("recognised at"), max_length=12, choices=RecognitionLevel.choices, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_note = models.TextField(_("committee's note"), blank=True)
+    days_saved_per_file = models.DecimalField(_("days saved per file"), max_digits=6, decimal_places=1, null=True,
+                                              blank=True, validators=[MinValueValidator(0)])
+    cost_saved = models.DecimalField(_("cost saved per year (VND)"), max_digits=14, decimal_places=0, null=True,
+                                     blank=True, validators=[MinValueValidator(0)])
+    benefit_note = models.TextField(_("measured benefit"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-created_at", "-id"]
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+
+    def __str__(self):
+        return self.title
+
+
+class InitiativeScore(models.Model):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="scores")
+    reviewer = models.CharField(_("council member"), max_length=150)
+    score = models.PositiveSmallIntegerField(_("score (0–100)"), validators=[MaxValueValidator(100)])
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("council score")
+        verbose_name_plural = _("council scores")

@@ -19,7 +19,7 @@ from movements.models import (
     YearState,
     YouthProject,
 )
-from movements.models import Activity, Attendance
+from movements.models import Activity, Attendance, Initiative
 
 
 # A pledge due within this many days, and not yet shown done, is listed on the member's home page.
@@ -175,12 +175,17 @@ def projects_of_unit(user, unit: Unit):
             .filter(unit.subtree_q("unit__path")).select_related("unit"))
 
 
-def project_timeline(project: YouthProject):
-    """The project's milestones as recorded in the audit log: part of what is seen with the project itself."""
+def object_timeline(target):
+    """A project's or initiative's milestones as the audit log recorded them: part of what is seen with it."""
     from members.audit import entries_for
     from members.models import AuditEntry
 
-    return entries_for(AuditEntry.objects.all(), project).order_by("created_at", "id")
+    return entries_for(AuditEntry.objects.all(), target).order_by("created_at", "id")
+
+
+def initiatives_of_unit(user, unit: Unit):
+    return (policy.scope(user, Initiative.objects.all(), action=Action.VIEW_INITIATIVES, path_field="unit__path")
+            .filter(unit.subtree_q("unit__path")).select_related("unit").prefetch_related("authors"))
 
 
 def project_figures(project: YouthProject) -> dict:

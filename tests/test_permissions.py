@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from members.models import Member
 from movements.models import (
     Activity,
+    Initiative,
     Commitment,
     Evidence,
     EvidenceFile,
@@ -118,6 +119,14 @@ MATRIX = [
     # Approving is for the committee above the project's unit; the unit's own officers get 403.
     ("movements:project_move", "project_in_a_approve", "post", row(LOGIN, 403, 403, 404, 302, 302, 404, 302)),
     ("movements:project_move", "project_in_c_approve", "post", row(LOGIN, 404, 404, 404, 404, 302, 403, 302)),
+    ("movements:initiatives", None, "get", SIGNED_IN),
+    ("movements:initiative_create", None, "get", row(LOGIN, 200, 200, 200, 403, 403, 200, 403)),
+    ("movements:initiative", "initiative_in_a", "get", IN_A_ANY_ROLE),
+    ("movements:initiative", "initiative_in_c", "get", IN_C_ANY_ROLE),
+    ("movements:initiative_score", "initiative_in_a", "post", row(LOGIN, 403, 403, 404, 302, 302, 404, 302)),
+    ("movements:initiative_score", "initiative_in_c", "post", row(LOGIN, 404, 404, 404, 404, 302, 403, 302)),
+    ("movements:initiative_move", "initiative_in_a_review", "post", row(LOGIN, 403, 403, 404, 302, 302, 404, 302)),
+    ("movements:initiative_move", "initiative_in_c_review", "post", row(LOGIN, 404, 404, 404, 404, 302, 403, 302)),
     ("movements:activities", None, "get", SIGNED_IN),
     ("movements:activity_create", None, "get", OFFICERS),
     ("movements:my_activities", None, "get", SIGNED_IN),
@@ -178,6 +187,8 @@ def _url(name, target, objects):
         return reverse(name, kwargs={"uidb64": "MQ", "token": "set-password"})
     if target.startswith("checkin_"):
         return reverse(name, args=[objects[target.replace("checkin_", "activity_")].checkin_token])
+    if target.endswith("_review"):
+        return reverse(name, args=[objects[target.removesuffix("_review")].pk, "open_review"])
     if target.endswith("_approve"):
         return reverse(name, args=[objects[target.removesuffix("_approve")].pk, "approve"])
     return reverse(name, args=[objects[target].pk])
@@ -218,6 +229,11 @@ def test_permission_matrix(name, target, method, expected, personas, tree, membe
                              content_type="image/png", size=8)
         photo.file.save(f"p{key}.png", ContentFile(b"\x89PNG\r\n\x1a\n"))
         objects[f"project_in_{key}"], objects[f"photo_in_{key}"] = project, photo
+        author = Member.objects.filter(unit=branch).first()
+        initiative = Initiative.objects.create(unit=branch, year=2026, kind="initiative", title="Sáng kiến",
+                                               problem="Vấn đề", solution="Giải pháp", submitted_by=author)
+        initiative.authors.set([author])
+        objects[f"initiative_in_{key}"] = initiative
         objects[f"activity_in_{key}"] = Activity.objects.create(unit=branch, year=2026, kind="talk", title="Tọa đàm",
                                                                 starts_at=commitment_in_a.created_at)
     url = _url(name, target, objects)
@@ -228,7 +244,9 @@ def test_permission_matrix(name, target, method, expected, personas, tree, membe
         Evidence.objects.update(state="pending")
         PledgeAmendment.objects.update(state="pending")
         YouthProject.objects.update(state="proposed")
-        data = ({"comment": "Cần bổ sung", "reason": "Thiếu xác nhận", "classification": "good"}
+        Initiative.objects.update(state="submitted")
+        data = ({"comment": "Cần bổ sung", "reason": "Thiếu xác nhận", "classification": "good",
+                 "council": "Hội đồng", "reviewer": "BS. A", "score": "70"}
                 if method == "post" else None)
         response = getattr(client_for(personas[persona]), method)(url, data)
         want = expected[persona]

@@ -10,6 +10,8 @@ from movements.services.commitments import (  # noqa: F401
     may_change_commitment,
 )
 from movements.services.evidence import *  # noqa: F401,F403
+from movements.services.initiatives import *  # noqa: F401,F403
+from movements.services.initiatives import INITIATIVE_TRANSITIONS  # noqa: F401
 from movements.services.projects import *  # noqa: F401,F403
-from movements.services.projects import PROJECT_TRANSITIONS, allowed_moves  # noqa: F401
+from movements.services.projects import PROJECT_TRANSITIONS  # noqa: F401
 from movements.services.years import *  # noqa: F401,F403

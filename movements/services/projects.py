@@ -59,16 +59,16 @@ PROJECT_TRANSITIONS = {
 }
 
 
-def may_move(user, project: YouthProject, move: ProjectMove) -> bool:
+def may_move_project(user, project: YouthProject, move: ProjectMove) -> bool:
     if move.by == OWNER_UNIT:
         return policy.can(user, Action.MANAGE_PROJECTS, project.unit)
     return policy.can_above(user, Action.DECIDE_PROJECTS, project.unit)
 
 
-def allowed_moves(user, project: YouthProject) -> list[str]:
+def project_moves_allowed(user, project: YouthProject) -> list[str]:
     """The moves this user may make on the project now: what its page offers."""
     return [name for name, move in PROJECT_TRANSITIONS.items()
-            if project.state in move.sources and may_move(user, project, move)]
+            if project.state in move.sources and may_move_project(user, project, move)]
 
 
 def project_propose(*, actor, unit: Unit, members=(), **fields) -> YouthProject:
@@ -94,7 +94,7 @@ def project_move(*, actor, project: YouthProject, name: str, note: str = "", fig
         raise ValidationError({"note": _("Give the reason.")})
     with transaction.atomic():
         project = _locked(project)
-        if not may_move(actor, project, move):
+        if not may_move_project(actor, project, move):
             raise PermissionDenied(_("Your role does not allow this on %(project)s.") % {"project": project})
         if project.state not in move.sources:
             raise ValidationError(_("This project is “%(state)s”; that is not possible now.")

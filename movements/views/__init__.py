@@ -3,5 +3,6 @@
 from movements.views.activities import *  # noqa: F401,F403
 from movements.views.commitments import *  # noqa: F401,F403
 from movements.views.evidence import *  # noqa: F401,F403
+from movements.views.initiatives import *  # noqa: F401,F403
 from movements.views.projects import *  # noqa: F401,F403
 from movements.views.years import *  # noqa: F401,F403

@@ -74,12 +74,12 @@ def project_create(request):
 
 
 def _project_page(request, project, accept_form=None):
-    moves = services.allowed_moves(request.user, project)
+    moves = services.project_moves_allowed(request.user, project)
     return render(request, "movements/project_detail.html", {
         "project": project,
         "ancestors": visible_ancestors(request.user, project.unit),
         "figures": selectors.project_figures(project),
-        "timeline": selectors.project_timeline(project),
+        "timeline": selectors.object_timeline(project),
         "reports": project.reports.prefetch_related("photos"),
         "members": project.members.all(),
         "moves": moves,
