@@ -121,6 +121,7 @@ def load_demo_year(*, today: datetime.date | None = None) -> MovementYear | None
         _pledges_for(rng, commitment, criteria, datetime.date(today.year, 12, 15),
                      evidence_until=today if state == CommitmentState.APPROVED else None)
     load_demo_projects(today=today)
+    load_demo_solutions(today=today)
     return movement_year
 
 
@@ -184,3 +185,69 @@ def load_demo_projects(*, today: datetime.date) -> None:
             else:
                 actor = committee if step == "approve" else secretary
                 project_move(actor=actor, project=project, name=step)
+
+
+def load_demo_solutions(*, today: datetime.date) -> None:
+    """Activities with attendance, initiatives in every state and collectives for the demo branch."""
+    from django.contrib.auth import get_user_model
+
+    from movements.models import Attendance, AttendanceMethod, CollectiveModel
+    from movements.services.activities import activity_create
+    from movements.services.collectives import collective_evaluate, collective_log, collective_register
+    from movements.services.initiatives import initiative_move, initiative_score, initiative_submit
+
+    users = get_user_model().objects
+    secretary, committee = users.get(username="bithu"), users.get(username="thuongvu")
+    branch = Unit.objects.get(code="bvndgd-khoa-noi")
+    members = list(Member.objects.filter(unit=branch, status=MemberStatus.ACTIVE).order_by("pk"))
+    rng = random.Random(5)
+    now = timezone.now()
+    for months_ago, (kind, title) in enumerate([
+        ("seminar", "Hội thảo an toàn người bệnh"), ("talk", "Chuyên đề giao tiếp ứng xử với người bệnh"),
+        ("language", "Lớp tiếng Anh chuyên ngành y"), ("contest", "Hội thi điều dưỡng giỏi"),
+    ], start=1):
+        activity = activity_create(actor=secretary, unit=branch, year=today.year, kind=kind, title=title,
+                                   starts_at=now - datetime.timedelta(days=30 * months_ago), place="Hội trường khoa",
+                                   organiser="Chi đoàn Khoa Nội")
+        Attendance.objects.bulk_create([
+            Attendance(activity=activity, member=member, method=AttendanceMethod.MARKED, marked_by=secretary)
+            for member in members if rng.random() < 0.7])
+
+    submitter = users.get(username="bithu")
+    examples = [
+        ("Phiếu hẹn trả kết quả xét nghiệm bằng mã QR", "applied"),
+        ("Bảng hướng dẫn quy trình nhập viện bằng hình ảnh", "recognised"),
+        ("Sổ tay chăm sóc người bệnh đái tháo đường tại nhà", "under_review"),
+        ("Ứng dụng nhắc lịch tái khám qua tin nhắn", "submitted"),
+    ]
+    for title, final in examples:
+        initiative = initiative_submit(
+            actor=submitter, coauthors=members[:1], year=today.year, kind="initiative", title=title,
+            problem="Người bệnh mất nhiều thời gian chờ đợi và đi lại.", solution=f"{title}.",
+            applied_where="Khoa Nội", expected_benefit="Rút ngắn thời gian chờ của người bệnh.")
+        if final == "submitted":
+            continue
+        initiative_move(actor=committee, initiative=initiative, name="open_review",
+                        council="BS. Lê Văn An (chủ tịch), ThS. Trần Thị Bình, CN. Phạm Minh Châu")
+        initiative_score(actor=committee, initiative=initiative, reviewer="BS. Lê Văn An", score=rng.randint(70, 95))
+        if final == "under_review":
+            continue
+        initiative_move(actor=committee, initiative=initiative, name="recognise", level="grassroots",
+                        decision_number=f"{rng.randint(10, 40)}-QĐ/ĐTN", decision_date=today - datetime.timedelta(days=20))
+        if final == "applied":
+            initiative_move(actor=submitter, initiative=initiative, name="apply", days_saved_per_file=1,
+                            cost_saved=12_000_000, benefit_note="Giảm một lượt đi lại cho mỗi người bệnh.")
+
+    for index, model in enumerate(CollectiveModel.objects.order_by("pk")[:2]):
+        collective = collective_register(
+            actor=secretary, unit=branch, members=members[index * 4:index * 4 + 4], year=today.year, model=model,
+            name=f"{model.name} – Khoa Nội", commitments="Mỗi tháng ít nhất hai buổi hoạt động vì người bệnh.",
+            target_people_helped=200, target_consultations=100, target_sessions=24)
+        for months_ago in range(1, 4):
+            collective_log(actor=secretary, collective=collective,
+                           done_on=today - datetime.timedelta(days=30 * months_ago),
+                           text="Thăm hỏi, tặng quà và tư vấn cho người bệnh khó khăn.",
+                           people_helped=rng.randint(10, 30), consultations=rng.randint(5, 15), sessions=2)
+        if index == 0:
+            collective_evaluate(actor=committee, collective=collective, recognised=True,
+                                note="Hoạt động đều đặn, được người bệnh ghi nhận.")

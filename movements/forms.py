@@ -6,6 +6,8 @@ from members.models import Member
 from movements.models import (
     Activity,
     Classification,
+    Collective,
+    CollectiveLog,
     Criterion,
     Evidence,
     Initiative,
@@ -19,6 +21,7 @@ from movements.models import (
 )
 from movements.services import YEAR_DATE_FIELDS, YEAR_SETTING_FIELDS
 from movements.services.activities import ACTIVITY_FIELDS
+from movements.services.collectives import COLLECTIVE_FIELDS
 from movements.services.initiatives import INITIATIVE_FIELDS
 from movements.services.projects import FINAL_FIGURES, PROJECT_FIELDS
 from movements.uploads import recognise, recognise_image
@@ -312,3 +315,23 @@ class InitiativeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["coauthors"].queryset = coauthors
         self.fields["coauthors"].label_from_instance = lambda member: member.full_name
+
+
+class CollectiveForm(forms.ModelForm):
+    class Meta:
+        model = Collective
+        fields = ("unit", *COLLECTIVE_FIELDS, "members")
+        widgets = {"commitments": forms.Textarea(attrs={"rows": 3}),
+                   "members": forms.SelectMultiple(attrs={"size": 8})}
+
+    def __init__(self, *args, units, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["members"].queryset = members
+
+
+class CollectiveLogForm(forms.ModelForm):
+    class Meta:
+        model = CollectiveLog
+        fields = ("done_on", "text", "people_helped", "consultations", "sessions")
+        widgets = {"done_on": DateInput(), "text": forms.Textarea(attrs={"rows": 2})}

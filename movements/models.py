@@ -558,3 +558,66 @@ class InitiativeScore(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("council score")
         verbose_name_plural = _("council scores")
+
+
+class CollectiveModel(models.Model):
+    """A kind of advanced youth collective; the catalogue starts from the movement's text and grows in the admin."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("model of collective")
+        verbose_name_plural = _("models of collectives")
+
+    def __str__(self):
+        return self.name
+
+
+class CollectiveState(models.TextChoices):
+    REGISTERED = "registered", _("Registered, being followed")
+    RECOGNISED = "recognised", _("Recognised as advanced")
+    NOT_RECOGNISED = "not_recognised", _("Not recognised")
+
+
+class Collective(models.Model):
+    """An advanced youth collective (tập thể thanh niên tiên tiến) registered by a branch for a year."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="collectives")
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    model = models.ForeignKey(CollectiveModel, verbose_name=_("model"), on_delete=models.PROTECT,
+                              related_name="collectives")
+    name = models.CharField(_("name of the collective"), max_length=200)
+    members = models.ManyToManyField(Member, verbose_name=_("members"), blank=True, related_name="collectives")
+    commitments = models.TextField(_("commitments for the year"), max_length=3000)
+    target_people_helped = models.PositiveIntegerField(_("people to help"), default=0)
+    target_consultations = models.PositiveIntegerField(_("consultations to give"), default=0)
+    target_sessions = models.PositiveIntegerField(_("sessions to hold"), default=0)
+    state = models.CharField(_("state"), max_length=16, choices=CollectiveState.choices,
+                             default=CollectiveState.REGISTERED, db_index=True)
+    evaluation_note = models.TextField(_("committee's evaluation"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "name", "id"]
+        verbose_name = _("youth collective")
+        verbose_name_plural = _("youth collectives")
+
+    def __str__(self):
+        return self.name
+
+
+class CollectiveLog(models.Model):
+    collective = models.ForeignKey(Collective, on_delete=models.CASCADE, related_name="logs")
+    done_on = models.DateField(_("date"))
+    text = models.TextField(_("what was done"), max_length=2000)
+    people_helped = models.PositiveIntegerField(_("people helped"), default=0)
+    consultations = models.PositiveIntegerField(_("consultations"), default=0)
+    sessions = models.PositiveIntegerField(_("sessions"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-done_on", "-id"]
+        verbose_name = _("activity log")
+        verbose_name_plural = _("activity logs")

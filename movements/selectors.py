@@ -19,7 +19,7 @@ from movements.models import (
     YearState,
     YouthProject,
 )
-from movements.models import Activity, Attendance, Initiative
+from movements.models import Activity, Attendance, Collective, Initiative
 
 
 # A pledge due within this many days, and not yet shown done, is listed on the member's home page.
@@ -229,3 +229,9 @@ def member_participation(member: Member, year: int) -> Participation:
     expected = activities_for_member(member, year)
     attended = Attendance.objects.filter(member=member, activity__in=expected).count()
     return Participation(attended, expected.count())
+
+
+def collectives_of_unit(user, unit: Unit):
+    return (policy.scope(user, Collective.objects.all(), action=Action.VIEW_PROJECTS, path_field="unit__path")
+            .filter(unit.subtree_q("unit__path")).select_related("unit", "model")
+            .annotate(member_count=Count("members", distinct=True)).order_by("name", "id"))

@@ -8,6 +8,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from members.models import Member
 from movements.models import (
     Activity,
+    Collective,
+    CollectiveModel,
     Initiative,
     Commitment,
     Evidence,
@@ -127,6 +129,15 @@ MATRIX = [
     ("movements:initiative_score", "initiative_in_c", "post", row(LOGIN, 404, 404, 404, 404, 302, 403, 302)),
     ("movements:initiative_move", "initiative_in_a_review", "post", row(LOGIN, 403, 403, 404, 302, 302, 404, 302)),
     ("movements:initiative_move", "initiative_in_c_review", "post", row(LOGIN, 404, 404, 404, 404, 302, 403, 302)),
+    ("movements:collectives", None, "get", SIGNED_IN),
+    ("movements:collective_create", None, "get", OFFICERS),
+    ("movements:collective", "collective_in_a", "get", IN_A_ANY_ROLE),
+    ("movements:collective", "collective_in_c", "get", IN_C_ANY_ROLE),
+    # A log posted without its fields re-shows the form (200) to those who may log; others 403/404.
+    ("movements:collective_log", "collective_in_a", "post", row(LOGIN, 200, 200, 404, 200, 200, 404, 200)),
+    ("movements:collective_log", "collective_in_c", "post", row(LOGIN, 404, 404, 404, 404, 200, 200, 200)),
+    ("movements:collective_evaluate", "collective_in_a", "post", row(LOGIN, 403, 403, 404, 302, 302, 404, 302)),
+    ("movements:collective_evaluate", "collective_in_c", "post", row(LOGIN, 404, 404, 404, 404, 302, 403, 302)),
     ("movements:activities", None, "get", SIGNED_IN),
     ("movements:activity_create", None, "get", OFFICERS),
     ("movements:my_activities", None, "get", SIGNED_IN),
@@ -234,6 +245,8 @@ def test_permission_matrix(name, target, method, expected, personas, tree, membe
                                                problem="Vấn đề", solution="Giải pháp", submitted_by=author)
         initiative.authors.set([author])
         objects[f"initiative_in_{key}"] = initiative
+        objects[f"collective_in_{key}"] = Collective.objects.create(
+            unit=branch, year=2026, model=CollectiveModel.objects.first(), name="Tập thể", commitments="Cam kết")
         objects[f"activity_in_{key}"] = Activity.objects.create(unit=branch, year=2026, kind="talk", title="Tọa đàm",
                                                                 starts_at=commitment_in_a.created_at)
     url = _url(name, target, objects)
@@ -245,7 +258,8 @@ def test_permission_matrix(name, target, method, expected, personas, tree, membe
         PledgeAmendment.objects.update(state="pending")
         YouthProject.objects.update(state="proposed")
         Initiative.objects.update(state="submitted")
-        data = ({"comment": "Cần bổ sung", "reason": "Thiếu xác nhận", "classification": "good",
+        Collective.objects.update(state="registered")
+        data = ({"comment": "Cần bổ sung", "reason": "Thiếu xác nhận", "classification": "good", "note": "Ghi chú",
                  "council": "Hội đồng", "reviewer": "BS. A", "score": "70"}
                 if method == "post" else None)
         response = getattr(client_for(personas[persona]), method)(url, data)

@@ -2,6 +2,7 @@
 
 from movements.services.base import OWNER, Transition  # noqa: F401
 from movements.services.activities import *  # noqa: F401,F403
+from movements.services.collectives import *  # noqa: F401,F403
 from movements.services.commitments import *  # noqa: F401,F403
 from movements.services.commitments import (  # noqa: F401
     AMENDED_FIELDS,

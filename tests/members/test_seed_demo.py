@@ -52,3 +52,12 @@ def test_seed_demo_has_youth_projects_in_every_state(db):
 
     call_command("seed_demo")
     assert set(YouthProject.objects.values_list("state", flat=True)) == set(ProjectState.values)
+
+
+def test_seed_demo_has_activities_initiatives_and_collectives(db):
+    from movements.models import Attendance, Collective, Initiative, InitiativeState
+
+    call_command("seed_demo")
+    assert Attendance.objects.exists()
+    assert {InitiativeState.SUBMITTED, InitiativeState.APPLIED} <= set(Initiative.objects.values_list("state", flat=True))
+    assert Collective.objects.filter(state="recognised").exists()
