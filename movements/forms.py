@@ -16,13 +16,14 @@ from movements.models import (
     PledgeAmendment,
     ProjectReport,
     Responsibility,
+    ScienceClub,
     SelfResult,
     YouthProject,
 )
 from movements.services import YEAR_DATE_FIELDS, YEAR_SETTING_FIELDS
 from movements.services.activities import ACTIVITY_FIELDS
 from movements.services.collectives import COLLECTIVE_FIELDS
-from movements.services.initiatives import INITIATIVE_FIELDS
+from movements.services.initiatives import CLUB_FIELDS, INITIATIVE_FIELDS
 from movements.services.projects import FINAL_FIGURES, PROJECT_FIELDS
 from movements.uploads import recognise, recognise_image
 
@@ -335,3 +336,15 @@ class CollectiveLogForm(forms.ModelForm):
         model = CollectiveLog
         fields = ("done_on", "text", "people_helped", "consultations", "sessions")
         widgets = {"done_on": DateInput(), "text": forms.Textarea(attrs={"rows": 2})}
+
+
+class ScienceClubForm(forms.ModelForm):
+    class Meta:
+        model = ScienceClub
+        fields = ("unit", *CLUB_FIELDS, "members")
+        widgets = {"founded_on": DateInput(), "members": forms.SelectMultiple(attrs={"size": 8})}
+
+    def __init__(self, *args, units, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["members"].queryset = members

@@ -621,3 +621,22 @@ class CollectiveLog(models.Model):
         ordering = ["-done_on", "-id"]
         verbose_name = _("activity log")
         verbose_name_plural = _("activity logs")
+
+
+class ScienceClub(models.Model):
+    """A club or team of young scientists (câu lạc bộ, đội nhóm khoa học kỹ thuật trẻ) of a unit."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="science_clubs")
+    name = models.CharField(_("name of the club"), max_length=200)
+    field = models.CharField(_("field"), max_length=200, blank=True, help_text=_("e.g. Nội khoa, cải cách hành chính"))
+    founded_on = models.DateField(_("founded on"))
+    members = models.ManyToManyField(Member, verbose_name=_("members"), blank=True, related_name="science_clubs")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("club of young scientists")
+        verbose_name_plural = _("clubs of young scientists")
+
+    def __str__(self):
+        return self.name

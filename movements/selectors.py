@@ -19,7 +19,7 @@ from movements.models import (
     YearState,
     YouthProject,
 )
-from movements.models import Activity, Attendance, Collective, Initiative
+from movements.models import Activity, Attendance, Collective, Initiative, ScienceClub
 
 
 # A pledge due within this many days, and not yet shown done, is listed on the member's home page.
@@ -235,3 +235,8 @@ def collectives_of_unit(user, unit: Unit):
     return (policy.scope(user, Collective.objects.all(), action=Action.VIEW_PROJECTS, path_field="unit__path")
             .filter(unit.subtree_q("unit__path")).select_related("unit", "model")
             .annotate(member_count=Count("members", distinct=True)).order_by("name", "id"))
+
+
+def clubs_of_unit(user, unit: Unit):
+    return (policy.scope(user, ScienceClub.objects.all(), action=Action.VIEW_INITIATIVES, path_field="unit__path")
+            .filter(unit.subtree_q("unit__path")).select_related("unit").prefetch_related("members"))

@@ -35,6 +35,7 @@ urlpatterns = [
     path("projects/photos/<int:pk>/", views.project_photo, name="project_photo"),
     path("initiatives/", views.initiative_list, name="initiatives"),
     path("initiatives/new/", views.initiative_create, name="initiative_create"),
+    path("initiatives/clubs/new/", views.club_create, name="club_create"),
     path("initiatives/<int:pk>/", views.initiative_detail, name="initiative"),
     path("initiatives/<int:pk>/score/", views.initiative_score, name="initiative_score"),
     path("initiatives/<int:pk>/<str:name>/", views.initiative_move, name="initiative_move"),

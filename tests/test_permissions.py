@@ -123,6 +123,7 @@ MATRIX = [
     ("movements:project_move", "project_in_c_approve", "post", row(LOGIN, 404, 404, 404, 404, 302, 403, 302)),
     ("movements:initiatives", None, "get", SIGNED_IN),
     ("movements:initiative_create", None, "get", row(LOGIN, 200, 200, 200, 403, 403, 200, 403)),
+    ("movements:club_create", None, "get", OFFICERS),
     ("movements:initiative", "initiative_in_a", "get", IN_A_ANY_ROLE),
     ("movements:initiative", "initiative_in_c", "get", IN_C_ANY_ROLE),
     ("movements:initiative_score", "initiative_in_a", "post", row(LOGIN, 403, 403, 404, 302, 302, 404, 302)),

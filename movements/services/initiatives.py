@@ -11,7 +11,7 @@ from members import audit
 from members.access import Action, policy
 from members.models import Member, MemberStatus
 from members.notifications import notify
-from movements.models import Initiative, InitiativeScore, InitiativeState, RecognitionLevel
+from movements.models import Initiative, InitiativeScore, InitiativeState, RecognitionLevel, ScienceClub
 from movements.services.base import today
 
 INITIATIVE_SUBMITTED = audit.register_action("initiative.submitted", gettext_lazy("Initiative submitted"))
@@ -128,3 +128,20 @@ def initiative_score(*, actor, initiative: Initiative, reviewer: str, score: int
         audit.record(action=INITIATIVE_SCORED, actor=actor, unit=initiative.unit, target=initiative,
                      after={"reviewer": entry.reviewer, "score": score})
     return entry
+
+
+CLUB_RECORDED = audit.register_action("club.recorded", gettext_lazy("Club of young scientists recorded"))
+CLUB_FIELDS = ("name", "field", "founded_on")
+
+
+def club_record(*, actor, unit, members=(), **fields) -> ScienceClub:
+    if not policy.can(actor, Action.MANAGE_PROJECTS, unit):
+        raise PermissionDenied(_("Only the officers of %(unit)s can record its clubs.") % {"unit": unit})
+    club = ScienceClub(unit=unit, **{name: fields[name] for name in CLUB_FIELDS if name in fields})
+    club.full_clean()
+    with transaction.atomic():
+        club.save()
+        club.members.set(members)
+        audit.record(action=CLUB_RECORDED, actor=actor, unit=unit, target=club,
+                     after={"name": club.name, "members": len(members)})
+    return club

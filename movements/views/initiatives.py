@@ -17,9 +17,9 @@ from members.forms import add_service_errors
 from members.models import Member, MemberStatus
 from members.selectors import own_member_record, visible_ancestors, working_unit
 from movements import selectors, services
-from movements.forms import InitiativeForm
+from movements.forms import InitiativeForm, ScienceClubForm
 from movements.models import Initiative, InitiativeState, RecognitionLevel
-from movements.services.initiatives import INITIATIVE_FIELDS
+from movements.services.initiatives import CLUB_FIELDS, INITIATIVE_FIELDS
 from movements.views.base import requested_year
 
 
@@ -46,6 +46,8 @@ def initiative_list(request):
         "unit": unit, "ancestors": visible_ancestors(request.user, unit), "page": page, "year": year,
         "state": state, "states": InitiativeState.choices, "query": f"year={year}&state={state}",
         "may_submit": own_member_record(request.user) is not None,
+        "clubs": selectors.clubs_of_unit(request.user, unit),
+        "may_record_club": policy.units(request.user, Action.MANAGE_PROJECTS).filter(unit.subtree_q()).exists(),
     })
 
 
@@ -136,3 +138,28 @@ def initiative_score(request, pk):
     else:
         messages.success(request, _("The score was recorded."))
     return redirect("movements:initiative", pk=initiative.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def club_create(request):
+    unit = working_unit(request, Action.VIEW_INITIATIVES)
+    units = policy.units(request.user, Action.MANAGE_PROJECTS).filter(unit.subtree_q())
+    if not units.exists():
+        raise PermissionDenied
+    members = policy.members(request.user, Action.VIEW_MEMBERS).filter(unit.subtree_q("unit__path"),
+                                                                      status="active")
+    form = ScienceClubForm(request.POST or None, units=units, members=members, initial={"unit": unit.pk})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.club_record(actor=request.user, unit=data["unit"], members=data["members"],
+                                 **{name: data[name] for name in CLUB_FIELDS})
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The club was recorded."))
+            return redirect("movements:initiatives")
+    return render(request, "movements/club_form.html", {
+        "form": form, "unit": unit, "ancestors": visible_ancestors(request.user, unit),
+    })

@@ -82,3 +82,47 @@ def test_submitting_through_the_page(member_user, tree):
     initiative = Initiative.objects.get()
     assert set(initiative.authors.values_list("full_name", flat=True)) == {"Mai Kim Nhi", "Võ Thị Thu Hà"}
     assert initiative.submitted_by == Member.objects.get(user=member_user)
+
+
+def test_a_club_of_young_scientists_is_recorded_with_its_members(secretary, tree, member_in_a):
+    client = client_for(secretary)
+    response = client.post(reverse("movements:club_create"), {
+        "unit": tree.branch_a.pk, "name": "CLB Bác sĩ trẻ nghiên cứu", "field": "Nội khoa",
+        "founded_on": "2026-03-26", "members": [member_in_a.pk]})
+    assert response.status_code == 302
+    listing = client.get(reverse("movements:initiatives"))
+    club = listing.context["clubs"].get()
+    assert list(club.members.all()) == [member_in_a]
+    assert AuditEntry.objects.filter(action=services.CLUB_RECORDED).exists()
+
+
+@pytest.mark.parametrize("name", ["movements:initiatives", "movements:activities", "movements:collectives"])
+def test_the_solution_lists_cost_the_same_for_few_and_many(name, secretary, grassroots_committee, tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from movements.models import Activity, Collective, CollectiveModel
+
+    def add(count):
+        model = CollectiveModel.objects.first()
+        author = MemberFactory(unit=tree.branch_a)
+        for index in range(count):
+            initiative = Initiative.objects.create(unit=tree.branch_a, year=timezone.localdate().year,
+                                                   kind="initiative", title=f"S{index}", problem="p", solution="s",
+                                                   submitted_by=author)
+            initiative.authors.set([author])
+            Activity.objects.create(unit=tree.branch_a, year=timezone.localdate().year, kind="talk", title=f"A{index}",
+                                    starts_at=timezone.now())
+            Collective.objects.create(unit=tree.branch_a, year=timezone.localdate().year, model=model,
+                                      name=f"T{index}", commitments="c")
+
+    client = client_for(grassroots_committee)
+    url = reverse(name)
+    add(3)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    add(30)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(few) == len(many)
