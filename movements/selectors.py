@@ -3,24 +3,26 @@
 import datetime
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from members.access import Action, policy
 from members.models import Member, MemberStatus, Unit
 from movements.models import (
+    Activity,
+    Attendance,
     Classification,
+    Collective,
     Commitment,
     CommitmentState,
     Evidence,
     EvidenceState,
+    Initiative,
     MovementYear,
+    ScienceClub,
     YearState,
     YouthProject,
 )
-from movements.models import Activity, Attendance, Collective, Initiative, ScienceClub
-
 
 # A pledge due within this many days, and not yet shown done, is listed on the member's home page.
 DUE_SOON_DAYS = 30
@@ -240,3 +242,8 @@ def collectives_of_unit(user, unit: Unit):
 def clubs_of_unit(user, unit: Unit):
     return (policy.scope(user, ScienceClub.objects.all(), action=Action.VIEW_INITIATIVES, path_field="unit__path")
             .filter(unit.subtree_q("unit__path")).select_related("unit").prefetch_related("members"))
+
+
+def coauthor_candidates(member: Member):
+    """The active members of one's own branch, by name: whom a member may name as co-authors."""
+    return Member.objects.filter(unit=member.unit, status=MemberStatus.ACTIVE).exclude(pk=member.pk)

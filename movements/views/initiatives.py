@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from members.access import Action, policy
 from members.forms import add_service_errors
-from members.models import Member, MemberStatus
 from members.selectors import own_member_record, visible_ancestors, working_unit
 from movements import selectors, services
 from movements.forms import InitiativeForm, ScienceClubForm
@@ -57,8 +56,7 @@ def initiative_create(request):
     member = own_member_record(request.user)
     if member is None:
         raise PermissionDenied
-    branch_members = Member.objects.filter(unit=member.unit, status=MemberStatus.ACTIVE).exclude(pk=member.pk)
-    form = InitiativeForm(request.POST or None, coauthors=branch_members,
+    form = InitiativeForm(request.POST or None, coauthors=selectors.coauthor_candidates(member),
                           initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         try:

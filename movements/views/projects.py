@@ -109,8 +109,8 @@ def project_move(request, pk, name):
             return _project_page(request, project, accept_form=accept_form)
         figures = {field: accept_form.cleaned_data[field] for field in FINAL_FIGURES}
     try:
-        services.project_move(actor=request.user, project=project, name=name, note=request.POST.get("note", ""),
-                              figures=figures)
+        moved = services.project_move(actor=request.user, project=project, name=name,
+                                      note=request.POST.get("note", ""), figures=figures)
     except ValidationError as error:
         if accept_form is not None:
             add_service_errors(accept_form, error)
@@ -118,7 +118,7 @@ def project_move(request, pk, name):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Done: the project is now “%(state)s”.")
-                         % {"state": YouthProject.objects.get(pk=project.pk).get_state_display()})
+                         % {"state": moved.get_state_display()})
     return redirect("movements:project", pk=project.pk)
 
 
