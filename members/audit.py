@@ -39,6 +39,7 @@ MEMBER_DEACTIVATED = register_action("member.deactivated", _("Member deactivated
 MEMBER_REACTIVATED = register_action("member.reactivated", _("Member reactivated"))
 MEMBER_TRANSFERRED = register_action("member.transferred", _("Member transferred to another unit"))
 PROFILE_UPDATED = register_action("member.profile_updated", _("Own profile updated"))
+MEMBERS_IMPORTED = register_action("member.imported", _("Member list imported"))
 UNIT_CREATED = register_action("unit.created", _("Unit created"))
 UNIT_UPDATED = register_action("unit.updated", _("Unit updated"))
 ROLE_ASSIGNED = register_action("role.assigned", _("Role assigned"))

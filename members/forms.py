@@ -101,3 +101,20 @@ def add_service_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class ImportForm(forms.Form):
+    workbook = forms.FileField(label=_("Member list (.xlsx)"),
+                               widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+                               help_text=_("The usual headings (Họ và tên, Ngày sinh, Số thẻ đoàn, Chức vụ, …) in any "
+                                           "order; title rows above them are fine."))
+
+    def clean_workbook(self):
+        upload = self.cleaned_data["workbook"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        upload.seek(0)
+        if upload.read(4) != b"PK\x03\x04":
+            raise forms.ValidationError(_("The file is not an Excel workbook (.xlsx)."))
+        upload.seek(0)
+        return upload

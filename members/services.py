@@ -210,3 +210,44 @@ def role_revoke(*, actor, assignment: RoleAssignment) -> None:
                      before={"user": assignment.user.get_username(), "role": assignment.get_role_display()})
         assignment.delete()
     forget_grants(assignment.user)
+
+
+def _common_unit(units) -> Unit | None:
+    """The lowest unit containing all the given ones: where an entry about all of them belongs."""
+    paths = [unit.path for unit in units]
+    if not paths:
+        return None
+    prefix = paths[0]
+    for path in paths[1:]:
+        while not path.startswith(prefix):
+            prefix = prefix[:-Unit.steplen]
+    return Unit.objects.filter(path=prefix).first()
+
+
+def member_import(*, actor, plan) -> dict:
+    """Apply an import plan, all or nothing: every added and changed member, and one audit entry with the counts."""
+    if plan.refused:
+        raise ValidationError(_("Correct the refused rows first: nothing was imported."))
+    units = {row.unit.pk: row.unit for row in plan.to_add} | {row.member.unit_id: row.member.unit for row in plan.to_update}
+    for unit in units.values():
+        _require(actor, Action.MANAGE_MEMBERS, unit)
+    with transaction.atomic():
+        new_members = []
+        for row in plan.to_add:
+            member = Member(unit=row.unit, **row.values)
+            member.refresh_name_keys()
+            member.full_clean(validate_unique=False, validate_constraints=False)
+            new_members.append(member)
+        Member.objects.bulk_create(new_members, batch_size=1000)
+        changed = []
+        for row in plan.to_update:
+            member = Member.objects.select_for_update().get(pk=row.member.pk)
+            for name, (_before, after) in row.changes.items():
+                setattr(member, name, after)
+            member.refresh_name_keys()
+            member.full_clean(validate_unique=False, validate_constraints=False)
+            changed.append(member)
+        Member.objects.bulk_update(changed, [*MEMBER_FIELDS, "sort_name", "search_name"], batch_size=1000)
+        counts = {"added": len(new_members), "updated": len(changed), "unchanged": plan.unchanged}
+        audit.record(action=audit.MEMBERS_IMPORTED, actor=actor, unit=_common_unit(units.values()), after=counts)
+    return counts

@@ -1,9 +1,13 @@
+import io
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -12,11 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members import notifications, services
+from members.imports import manageable_branches, member_rows, read_member_workbook, write_workbook
 from members.access import Action, policy
 from members.models import UnitKind
 from members.audit import entries_for
 from members.filters import MemberFilter
 from members.forms import (
+    ImportForm,
     MemberForm,
     OptionalReasonForm,
     ProfileForm,
@@ -236,3 +242,80 @@ def notification_list(request):
         return redirect("members:notifications")
     page = Paginator(request.user.notifications.all(), 30).get_page(request.GET.get("page"))
     return render(request, "members/notification_list.html", {"page": page})
+
+
+IMPORT_SESSION_KEY = "member_import"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_import(request):
+    """Upload a workbook and see what it would do; nothing is written before the confirmation."""
+    unit = working_unit(request, Action.MANAGE_MEMBERS)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["workbook"]
+        branches = manageable_branches(request.user)
+        default = unit if unit.kind == UnitKind.BRANCH else None
+        try:
+            plan = read_member_workbook(upload, branches=branches, default_unit=default)
+        except ValidationError as error:
+            form.add_error("workbook", error)
+        else:
+            upload.seek(0)
+            stored = default_storage.save(f"imports/{uuid.uuid4().hex}.xlsx", upload)
+            request.session[IMPORT_SESSION_KEY] = {"path": stored, "unit": unit.pk}
+    return render(request, "members/member_import.html", {
+        "form": form, "plan": plan, "unit": unit, "ancestors": visible_ancestors(request.user, unit),
+    })
+
+
+@login_required
+@require_POST
+def member_import_confirm(request):
+    unit = working_unit(request, Action.MANAGE_MEMBERS)
+    pending = request.session.pop(IMPORT_SESSION_KEY, None)
+    if not pending or pending.get("unit") != unit.pk or not default_storage.exists(pending["path"]):
+        messages.error(request, _("The uploaded list has expired; upload it again."))
+        return redirect("members:import")
+    try:
+        with default_storage.open(pending["path"], "rb") as stored:
+            plan = read_member_workbook(stored, branches=manageable_branches(request.user),
+                                        default_unit=unit if unit.kind == UnitKind.BRANCH else None)
+        counts = services.member_import(actor=request.user, plan=plan)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("members:import")
+    finally:
+        default_storage.delete(pending["path"])
+    messages.success(request, _("Import done: %(added)d added, %(updated)d updated, %(unchanged)d unchanged.")
+                     % counts)
+    return redirect("members:list")
+
+
+@login_required
+@require_GET
+def member_import_template(request):
+    working_unit(request, Action.MANAGE_MEMBERS)
+    return _workbook_response("mau-danh-sach-doan-vien.xlsx", [], _("Members"))
+
+
+@login_required
+@require_GET
+def member_export(request):
+    """The member list as filtered on the page, in the columns the import reads."""
+    unit = working_unit(request, Action.VIEW_MEMBERS)
+    members = policy.members(request.user, Action.VIEW_MEMBERS).filter(unit.subtree_q("unit__path"))
+    member_filter = MemberFilter(request.GET, queryset=members.select_related("unit"), request=request)
+    return _workbook_response(f"doan-vien-{unit.code}.xlsx", member_rows(member_filter.qs.iterator(chunk_size=2000)),
+                              _("Members"))
+
+
+def _workbook_response(filename: str, rows, title: str) -> HttpResponse:
+    buffer = io.BytesIO()
+    write_workbook(buffer, rows, title=str(title))
+    response = HttpResponse(buffer.getvalue(),
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,126 @@
+"""Member lists in and out of Excel: the usual headings in any order, a preview, an all-or-nothing import."""
+
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from members import audit
+from members.imports import read_member_workbook
+from members.models import AuditEntry, Member
+from tests.conftest import client_for
+from tests.factories import MemberFactory
+
+
+def workbook(rows, *, title_rows=2):
+    book = Workbook()
+    sheet = book.active
+    for index in range(title_rows):
+        sheet.append([f"DANH SÁCH ĐOÀN VIÊN – dòng tiêu đề {index + 1}"])
+    if title_rows:
+        sheet.merge_cells("A1:F1")
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    return buffer
+
+
+HEADINGS = ["STT", "Số thẻ đoàn", "Họ và tên", "Ngày sinh", "Giới tính", "Chức vụ", "Email"]
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_the_plan_reads_any_order_and_both_date_forms(secretary, tree, member_in_a):
+    book = workbook([
+        HEADINGS,
+        [1, "7911111111", "Nguyễn Văn Mới", "05/03/1999", "Nam", "Bác sĩ", ""],
+        [2, "7922222222", "Trần Thị Hai", datetime.datetime(2000, 1, 2), "Nữ", "Điều dưỡng", "hai@example.org"],
+        [3, member_in_a.card_number, member_in_a.full_name, "", "", "Trưởng nhóm", ""],
+        [4, "7933333333", "Ngày Sai", "31/02/1999", "Nam", "", ""],
+        [5, "7911111111", "Trùng Thẻ", "", "", "", ""],
+        [6, "", "", "", "", "", ""],
+    ])
+    plan = read_member_workbook(book, branches=[tree.branch_a], default_unit=tree.branch_a)
+    assert [row.values["full_name"] for row in plan.to_add] == ["Nguyễn Văn Mới", "Trần Thị Hai"]
+    assert plan.to_add[1].values["birth_date"] == datetime.date(2000, 1, 2)
+    assert [row.member for row in plan.to_update] == [member_in_a]
+    assert plan.to_update[0].changes == {"position": ("Điều dưỡng", "Trưởng nhóm")}
+    assert {row.row_number: row.reason for row in plan.refused}.keys() == {7, 8}
+    assert "31/02/1999" in plan.refused[0].reason
+    assert not plan.can_apply
+
+
+def test_a_member_of_another_unit_is_refused(secretary, tree, member_in_c):
+    book = workbook([HEADINGS, [1, member_in_c.card_number, member_in_c.full_name, "", "", "", ""]])
+    plan = read_member_workbook(book, branches=[tree.branch_a], default_unit=tree.branch_a)
+    assert [row.row_number for row in plan.refused] == [4]
+    assert plan.refused[0].reason and not plan.to_update
+
+
+def test_a_file_without_headings_is_refused_clearly(tree):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        read_member_workbook(workbook([["a", "b"], ["c", "d"]], title_rows=0), branches=[tree.branch_a],
+                             default_unit=tree.branch_a)
+
+
+def _upload(buffer, name="danh-sach.xlsx"):
+    return SimpleUploadedFile(name, buffer.getvalue(),
+                              content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def test_preview_then_confirm_imports_everything_and_audits_the_counts(secretary, tree, member_in_a, media):
+    client = client_for(secretary)
+    book = workbook([HEADINGS, [1, "7944444444", "Lê Thị Mới", "01/01/2000", "Nữ", "Dược sĩ", ""],
+                     [2, member_in_a.card_number, member_in_a.full_name, "", "", "Bác sĩ nội trú", ""]])
+    preview = client.post(reverse("members:import"), {"workbook": _upload(book)})
+    assert preview.status_code == 200 and preview.context["plan"].can_apply
+    assert not Member.objects.filter(full_name="Lê Thị Mới").exists()
+    response = client.post(reverse("members:import_confirm"))
+    assert response.status_code == 302
+    assert Member.objects.get(full_name="Lê Thị Mới").unit == tree.branch_a
+    member_in_a.refresh_from_db()
+    assert member_in_a.position == "Bác sĩ nội trú"
+    assert AuditEntry.objects.get(action=audit.MEMBERS_IMPORTED).after == {"added": 1, "updated": 1, "unchanged": 0}
+
+
+def test_a_refused_row_means_nothing_is_imported(secretary, tree, media):
+    client = client_for(secretary)
+    book = workbook([HEADINGS, [1, "7955555555", "Người Tốt", "", "", "", ""],
+                     [2, "7966666666", "Ngày Hỏng", "99/99/9999", "", "", ""]])
+    client.post(reverse("members:import"), {"workbook": _upload(book)})
+    client.post(reverse("members:import_confirm"))
+    assert not Member.objects.filter(full_name="Người Tốt").exists()
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_at_the_field(secretary, media):
+    response = client_for(secretary).post(reverse("members:import"), {
+        "workbook": SimpleUploadedFile("ds.xlsx", b"Ho va ten,Ngay sinh\n", content_type="text/csv")})
+    assert "workbook" in response.context["form"].errors
+
+
+def test_the_export_reads_back_and_never_holds_a_formula(secretary, tree):
+    MemberFactory(unit=tree.branch_a, full_name="=HYPERLINK(1)", position="+Bác sĩ")
+    response = client_for(secretary).get(reverse("members:export"))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Họ và tên", "Ngày sinh", "Giới tính")
+    cells = [value for row in rows[1:] for value in row if isinstance(value, str)]
+    assert not any(value.startswith(("=", "+", "-", "@")) for value in cells)
+    plan = read_member_workbook(io.BytesIO(response.content), branches=[tree.branch_a], default_unit=tree.branch_a)
+    assert not plan.refused
+
+
+def test_the_export_follows_the_filters_and_the_scope(secretary, tree, member_in_a, member_in_c):
+    response = client_for(secretary).get(reverse("members:export"), {"q": member_in_a.full_name})
+    names = [row[0] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True)]
+    assert names == [member_in_a.full_name]
