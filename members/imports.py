@@ -161,10 +161,10 @@ def read_member_workbook(upload, *, branches, default_unit: Unit | None) -> Impo
             continue
         if len(parsed) >= MAX_ROWS:
             raise ValidationError(_("The list has more than %(rows)s rows; split it.") % {"rows": MAX_ROWS})
-        planned = PlannedRow(number, {})
+        # The name first, so that a refused row still says whose it is.
+        planned = PlannedRow(number, {"full_name": _text(cells.get("full_name"))})
         try:
-            planned.values = {
-                "full_name": _text(cells.get("full_name")),
+            planned.values |= {
                 "birth_date": _parse_date(cells.get("birth_date"), _("Date of birth")),
                 "gender": _parse_gender(cells.get("gender")),
                 "card_number": _text(cells.get("card_number")),

@@ -54,7 +54,7 @@ def test_the_plan_reads_any_order_and_both_date_forms(secretary, tree, member_in
     assert [row.member for row in plan.to_update] == [member_in_a]
     assert plan.to_update[0].changes == {"position": ("Điều dưỡng", "Trưởng nhóm")}
     assert {row.row_number: row.reason for row in plan.refused}.keys() == {7, 8}
-    assert "31/02/1999" in plan.refused[0].reason
+    assert "31/02/1999" in plan.refused[0].reason and plan.refused[0].values["full_name"] == "Ngày Sai"
     assert not plan.can_apply
 
 
