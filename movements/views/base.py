@@ -62,3 +62,13 @@ def get_pledge(user, action: Action, pk) -> Pledge:
         raise Http404 from None
     policy.decide_on_member(user, action, pledge.commitment.member)
     return pledge
+
+
+def solution_choices(user, unit):
+    """For proposing a project, a collective or a club in ``unit``'s subtree: the units the user may do it for
+    (403 when none) and the members who may take part."""
+    units = policy.units(user, Action.MANAGE_PROJECTS).filter(unit.subtree_q())
+    if not units.exists():
+        raise PermissionDenied
+    members = policy.members(user, Action.VIEW_MEMBERS).filter(unit.subtree_q("unit__path"), status="active")
+    return units, members

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -17,7 +17,7 @@ from movements import selectors, services
 from movements.forms import CollectiveForm, CollectiveLogForm
 from movements.models import Collective, CollectiveState
 from movements.services.collectives import COLLECTIVE_FIELDS
-from movements.views.base import requested_year
+from movements.views.base import requested_year, solution_choices
 
 
 def get_collective(user, pk) -> Collective:
@@ -45,11 +45,7 @@ def collective_list(request):
 @require_http_methods(["GET", "POST"])
 def collective_create(request):
     unit = working_unit(request, Action.VIEW_PROJECTS)
-    units = policy.units(request.user, Action.MANAGE_PROJECTS).filter(unit.subtree_q())
-    if not units.exists():
-        raise PermissionDenied
-    members = policy.members(request.user, Action.VIEW_MEMBERS).filter(unit.subtree_q("unit__path"),
-                                                                      status="active")
+    units, members = solution_choices(request.user, unit)
     form = CollectiveForm(request.POST or None, units=units, members=members,
                           initial={"unit": unit.pk, "year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():

@@ -19,7 +19,7 @@ from movements import selectors, services
 from movements.forms import InitiativeForm, ScienceClubForm
 from movements.models import Initiative, InitiativeState, RecognitionLevel
 from movements.services.initiatives import CLUB_FIELDS, INITIATIVE_FIELDS
-from movements.views.base import requested_year
+from movements.views.base import requested_year, solution_choices
 
 
 def get_initiative(user, pk) -> Initiative:
@@ -142,11 +142,7 @@ def initiative_score(request, pk):
 @require_http_methods(["GET", "POST"])
 def club_create(request):
     unit = working_unit(request, Action.VIEW_INITIATIVES)
-    units = policy.units(request.user, Action.MANAGE_PROJECTS).filter(unit.subtree_q())
-    if not units.exists():
-        raise PermissionDenied
-    members = policy.members(request.user, Action.VIEW_MEMBERS).filter(unit.subtree_q("unit__path"),
-                                                                      status="active")
+    units, members = solution_choices(request.user, unit)
     form = ScienceClubForm(request.POST or None, units=units, members=members, initial={"unit": unit.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -19,6 +19,7 @@ from movements.filters import ProjectFilter
 from movements.forms import AcceptProjectForm, ProjectForm, ProjectReportForm
 from movements.models import ProjectPhoto, ProjectState, YouthProject
 from movements.services.projects import FINAL_FIGURES, PROJECT_FIELDS
+from movements.views.base import solution_choices
 
 
 def get_project(user, pk) -> YouthProject:
@@ -51,11 +52,7 @@ def project_list(request):
 @require_http_methods(["GET", "POST"])
 def project_create(request):
     unit = working_unit(request, Action.VIEW_PROJECTS)
-    units = policy.units(request.user, Action.MANAGE_PROJECTS).filter(unit.subtree_q())
-    if not units.exists():
-        raise PermissionDenied
-    members = policy.members(request.user, Action.VIEW_MEMBERS).filter(unit.subtree_q("unit__path"),
-                                                                      status="active")
+    units, members = solution_choices(request.user, unit)
     form = ProjectForm(request.POST or None, units=units, members=members,
                        initial={"unit": unit.pk, "year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():

@@ -1,0 +1,47 @@
+"""The models of the movement year and its solutions, one module per subject."""
+
+from movements.models.year import (  # noqa: F401
+    Responsibility,
+    SectorScope,
+    YearState,
+    MovementYear,
+    Criterion,
+)
+from movements.models.commitments import (  # noqa: F401
+    CommitmentState,
+    APPROVED_STATES,
+    Classification,
+    Commitment,
+    SelfResult,
+    TargetKind,
+    Pledge,
+    EvidenceState,
+    Evidence,
+    evidence_file_path,
+    EvidenceFile,
+    AmendmentState,
+    PledgeAmendment,
+)
+from movements.models.solutions import (  # noqa: F401
+    ProjectKind,
+    ProjectState,
+    YouthProject,
+    ProjectReport,
+    project_photo_path,
+    ProjectPhoto,
+    ActivityKind,
+    new_checkin_token,
+    Activity,
+    AttendanceMethod,
+    Attendance,
+    InitiativeKind,
+    InitiativeState,
+    RecognitionLevel,
+    Initiative,
+    InitiativeScore,
+    CollectiveModel,
+    CollectiveState,
+    Collective,
+    CollectiveLog,
+    ScienceClub,
+)
