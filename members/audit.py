@@ -40,6 +40,7 @@ MEMBER_REACTIVATED = register_action("member.reactivated", _("Member reactivated
 MEMBER_TRANSFERRED = register_action("member.transferred", _("Member transferred to another unit"))
 PROFILE_UPDATED = register_action("member.profile_updated", _("Own profile updated"))
 MEMBERS_IMPORTED = register_action("member.imported", _("Member list imported"))
+MEMBER_INVITED = register_action("member.invited", _("Account created for a member"))
 UNIT_CREATED = register_action("unit.created", _("Unit created"))
 UNIT_UPDATED = register_action("unit.updated", _("Unit updated"))
 ROLE_ASSIGNED = register_action("role.assigned", _("Role assigned"))

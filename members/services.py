@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from members import audit
 from members.access import Action, forget_grants, policy
 from members.models import Member, MemberStatus, Role, RoleAssignment, Unit, UnitKind
+from members.text import fold
 
 # The fields a secretary or committee keeps for a member, and the part a member keeps for themself.
 MEMBER_FIELDS = (
@@ -251,3 +252,35 @@ def member_import(*, actor, plan) -> dict:
         counts = {"added": len(new_members), "updated": len(changed), "unchanged": plan.unchanged}
         audit.record(action=audit.MEMBERS_IMPORTED, actor=actor, unit=_common_unit(units.values()), after=counts)
     return counts
+
+
+def _username_for(member: Member) -> str:
+    """A user name a member can type: their card number, else their folded name and a number."""
+    User = get_user_model()
+    base = member.card_number or "".join(fold(member.full_name).split()) or "doanvien"
+    candidate, number = base, 1
+    while User.objects.filter(username=candidate).exists():
+        number += 1
+        candidate = f"{base}{number}"
+    return candidate
+
+
+def member_invite(*, actor, members) -> list[Member]:
+    """Give accounts to members who have none; each is activated by a one-time link (see activation_link)."""
+    invited = []
+    with transaction.atomic():
+        for member in members:
+            member = _locked(member)
+            _require(actor, Action.MANAGE_MEMBERS, member.unit)
+            if member.user_id or not member.is_active:
+                continue
+            user = get_user_model()(username=_username_for(member), first_name=member.full_name, last_name="",
+                                    email=member.email)
+            user.set_unusable_password()
+            user.save()
+            member.user = user
+            member.save(update_fields=["user", "updated_at"])
+            audit.record(action=audit.MEMBER_INVITED, actor=actor, unit=member.unit, target=member,
+                         after={"account": user.get_username()})
+            invited.append(member)
+    return invited

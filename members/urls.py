@@ -11,6 +11,7 @@ urlpatterns = [
     path("members/import/confirm/", views.member_import_confirm, name="import_confirm"),
     path("members/import/template.xlsx", views.member_import_template, name="import_template"),
     path("members/export.xlsx", views.member_export, name="export"),
+    path("members/accounts/", views.member_invite, name="invite"),
     path("members/<int:pk>/", views.member_detail, name="detail"),
     path("members/<int:pk>/edit/", views.member_edit, name="edit"),
     path("members/<int:pk>/deactivate/", views.member_deactivate, name="deactivate"),

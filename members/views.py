@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members import notifications, services
+from members.activation import activation_sheet_pdf, mail_activation_links
 from members.imports import manageable_branches, member_rows, read_member_workbook, write_workbook
 from members.access import Action, policy
 from members.models import UnitKind
@@ -319,3 +321,32 @@ def _workbook_response(filename: str, rows, title: str) -> HttpResponse:
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_invite(request):
+    """Open accounts for members who have none: links by mail, or a printed sheet of QR codes to hand out."""
+    unit = working_unit(request, Action.MANAGE_MEMBERS)
+    members = (policy.members(request.user, Action.MANAGE_MEMBERS)
+               .filter(unit.subtree_q("unit__path"), status="active").select_related("unit", "user"))
+    waiting = members.filter(Q(user__isnull=True) | Q(user__last_login__isnull=True, user__password__startswith="!"))
+    if request.method == "POST":
+        chosen = list(waiting.filter(pk__in=[pk for pk in request.POST.getlist("member") if pk.isdigit()]))
+        if not chosen:
+            messages.info(request, _("Tick the members first."))
+            return redirect("members:invite")
+        services.member_invite(actor=request.user, members=[m for m in chosen if m.user_id is None])
+        chosen = list(members.filter(pk__in=[m.pk for m in chosen]))
+        if request.POST.get("send") == "sheet":
+            pdf = activation_sheet_pdf(chosen, unit=unit)
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="kich-hoat-tai-khoan-{unit.code}.pdf"'
+            return response
+        sent = mail_activation_links(chosen)
+        messages.success(request, _("%(sent)d activation links were mailed; %(without)d members have no address: "
+                                    "print their sheet.") % {"sent": sent, "without": len(chosen) - sent})
+        return redirect("members:invite")
+    return render(request, "members/member_invite.html", {
+        "unit": unit, "ancestors": visible_ancestors(request.user, unit), "waiting": waiting,
+    })

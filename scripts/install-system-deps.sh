@@ -9,6 +9,8 @@ packages=(
   fonts-liberation2  # Liberation Serif, the metric twin of Times New Roman, for PDFs
   fonts-noto-core    # every Vietnamese mark
   poppler-utils      # pdftotext/pdftoppm, to read back the PDFs the portal issues
+  libpango-1.0-0     # WeasyPrint lays out the PDFs with Pango
+  libpangoft2-1.0-0
 )
 
 missing=()

@@ -74,6 +74,7 @@ MATRIX = [
     ("members:import_confirm", None, "get", POST_ONLY),
     ("members:import_template", None, "get", OFFICERS),
     ("members:export", None, "get", OFFICERS),
+    ("members:invite", None, "get", OFFICERS),
     ("members:profile", None, "get", SIGNED_IN),
     ("members:audit", None, "get", OFFICERS),
     ("members:notifications", None, "get", SIGNED_IN),
