@@ -7,6 +7,8 @@ plan, all or nothing.
 """
 
 import datetime
+import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -43,6 +45,8 @@ HEADING_ALIASES = {
 }
 MAX_HEADING_ROW = 15
 MAX_ROWS = 20_000
+# A list of 20,000 members unpacks to a few tens of MB; anything far beyond is a zip bomb, not a member list.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 
 @dataclass
@@ -69,7 +73,7 @@ class ImportPlan:
 
 
 def _heading_field(value) -> str | None:
-    text = fold(str(value or "")).strip(" :*")
+    text = fold(unicodedata.normalize("NFC", str(value or ""))).strip(" :*")
     return next((name for name, aliases in HEADING_ALIASES.items() if text in aliases), None)
 
 
@@ -105,7 +109,24 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    # Vietnamese typed on different keyboards arrives precomposed or with combining marks: compare them equal.
+    return unicodedata.normalize("NFC", " ".join(str(value).split()))
+
+
+def check_workbook_archive(upload) -> None:
+    """A real .xlsx is a zip archive of bounded unpacked size; refuse anything else before openpyxl reads it."""
+    upload.seek(0)
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
+                raise ValidationError(_("The workbook unpacks to more than %(size)s MB; it cannot be a member list.")
+                                      % {"size": MAX_UNPACKED_BYTES // (1024 * 1024)})
+            if "xl/workbook.xml" not in archive.namelist():
+                raise ValidationError(_("The file is not an Excel workbook (.xlsx)."))
+    except zipfile.BadZipFile:
+        raise ValidationError(_("The file is not an Excel workbook (.xlsx).")) from None
+    finally:
+        upload.seek(0)
 
 
 class UnitResolver:
@@ -146,6 +167,7 @@ def read_member_workbook(upload, *, branches, default_unit: Unit | None) -> Impo
     """Plan the import of a workbook; ``branches`` are the units where the person may add or change members."""
     from openpyxl import load_workbook
 
+    check_workbook_archive(upload)
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds of error for a file that is not a workbook

@@ -124,3 +124,80 @@ def test_the_export_follows_the_filters_and_the_scope(secretary, tree, member_in
     response = client_for(secretary).get(reverse("members:export"), {"q": member_in_a.full_name})
     names = [row[0] for row in load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True)]
     assert names == [member_in_a.full_name]
+
+
+DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "data"
+
+
+def test_a_real_looking_branch_list(tree):
+    with open(DATA / "danh-sach-chi-doan.xlsx", "rb") as upload:
+        plan = read_member_workbook(upload, branches=[tree.branch_a], default_unit=tree.branch_a)
+    assert not plan.refused
+    names = [row.values["full_name"] for row in plan.to_add]
+    assert "Đỗ Thị Ngọc Hân" in names  # typed with combining marks, read as the precomposed name
+    han = next(row for row in plan.to_add if row.values["card_number"] == "7912300002")
+    assert (han.values["gender"], han.values["birth_date"], han.values["position"]) == (
+        "female", datetime.date(1999, 8, 1), "Điều dưỡng")
+    assert next(row for row in plan.to_add if row.values["full_name"] == "Trương Mỹ Linh").values[
+        "birth_date"] == datetime.date(2000, 4, 3)
+
+
+def test_a_list_with_two_bad_rows_names_exactly_them(tree):
+    with open(DATA / "hai-dong-sai.xlsx", "rb") as upload:
+        plan = read_member_workbook(upload, branches=[tree.branch_a], default_unit=tree.branch_a)
+    assert [row.row_number for row in plan.refused] == [3, 4]
+
+
+def test_re_importing_an_export_changes_nothing(secretary, tree):
+    for _ in range(5):
+        MemberFactory(unit=tree.branch_a, email="", phone="0909000001")
+    exported = client_for(secretary).get(reverse("members:export")).content
+    plan = read_member_workbook(io.BytesIO(exported), branches=[tree.branch_a], default_unit=tree.branch_a)
+    assert (len(plan.to_add), len(plan.to_update), len(plan.refused)) == (0, 0, 0)
+    assert plan.unchanged == Member.objects.filter(unit=tree.branch_a).count()
+
+
+def test_a_zip_bomb_is_refused_before_it_is_read(tree):
+    import zipfile
+
+    from django.core.exceptions import ValidationError
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (201 * 1024 * 1024))
+    buffer.seek(0)
+    with pytest.raises(ValidationError):
+        read_member_workbook(buffer, branches=[tree.branch_a], default_unit=tree.branch_a)
+
+
+from hypothesis import HealthCheck, given, settings as hypothesis_settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+GOOD_DATE = st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2008, 12, 31)).map(
+    lambda day: day.strftime("%d/%m/%Y"))
+BAD_DATE = st.sampled_from(["31/02/1999", "00/01/2000", "hôm qua", "12/13/1999", "+84 90"])
+NAME = st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyÀÁẠẢÃàáạảãỏờớịụữỹ ", min_size=2, max_size=30).filter(
+    lambda text: text.strip())
+
+
+@hypothesis_settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(NAME, st.booleans()), min_size=1, max_size=12), data=st.data())
+def test_generated_lists_refuse_exactly_the_bad_rows_and_write_nothing(rows, data, secretary, tree, settings,
+                                                                      tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    before = Member.objects.count()
+    sheet_rows = [["Họ và tên", "Ngày sinh"]]
+    bad_rows = []
+    for index, (name, is_bad) in enumerate(rows, start=2):
+        sheet_rows.append([name, data.draw(BAD_DATE if is_bad else GOOD_DATE)])
+        if is_bad:
+            bad_rows.append(index)
+    plan = read_member_workbook(workbook(sheet_rows, title_rows=0), branches=[tree.branch_a],
+                                default_unit=tree.branch_a)
+    assert [row.row_number for row in plan.refused] == bad_rows
+    client = client_for(secretary)
+    client.post(reverse("members:import"), {"workbook": _upload(workbook(sheet_rows, title_rows=0))})
+    client.post(reverse("members:import_confirm"))
+    if bad_rows:
+        assert Member.objects.count() == before
