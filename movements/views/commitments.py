@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -210,59 +211,58 @@ def commitment_approve(request, pk):
     return redirect(submitted_list())
 
 
+def _review_action(request, pk, *, action, form, run, done, next_url, form_name):
+    """A form posted on a commitment's page: the service runs with the form's data, or the page comes back
+    with the refusal at the field it concerns and what was typed kept."""
+    commitment = get_commitment(request.user, action, pk)
+    bound = form(commitment)
+    if bound.is_valid():
+        try:
+            run(commitment, bound)
+        except ValidationError as error:
+            add_service_errors(bound, error)
+        else:
+            messages.success(request, done % {"member": commitment.member})
+            return redirect(next_url(commitment))
+    return _review_page(request, commitment, **{form_name: bound})
+
+
 @login_required
 @require_POST
 def commitment_return(request, pk):
-    commitment = get_commitment(request.user, Action.REVIEW_COMMITMENTS, pk)
-    form = ReturnForm(request.POST, pledges=commitment.pledges.select_related("criterion"))
-    if form.is_valid():
-        try:
-            services.commitment_return(actor=request.user, commitment=commitment,
-                                       comment=form.cleaned_data["comment"], pledge_comments=form.pledge_comments())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The commitment was returned to %(member)s.") % {"member": commitment.member})
-            return redirect(submitted_list())
-    return _review_page(request, commitment, return_form=form)
+    return _review_action(
+        request, pk, action=Action.REVIEW_COMMITMENTS, form_name="return_form",
+        form=lambda commitment: ReturnForm(request.POST, pledges=commitment.pledges.select_related("criterion")),
+        run=lambda commitment, form: services.commitment_return(
+            actor=request.user, commitment=commitment, comment=form.cleaned_data["comment"],
+            pledge_comments=form.pledge_comments()),
+        done=_("The commitment was returned to %(member)s."), next_url=lambda commitment: submitted_list())
 
 
 @login_required
 @require_POST
 def commitment_evaluate(request, pk):
-    commitment = get_commitment(request.user, Action.REVIEW_COMMITMENTS, pk)
-    form = EvaluationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.commitment_evaluate(actor=request.user, commitment=commitment,
-                                         classification=form.cleaned_data["classification"],
-                                         comment=form.cleaned_data["comment"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The evaluation of %(member)s was sent to the committee.")
-                             % {"member": commitment.member})
-            return redirect("movements:commitment", pk=commitment.pk)
-    return _review_page(request, commitment, evaluation_form=form)
+    return _review_action(
+        request, pk, action=Action.REVIEW_COMMITMENTS, form_name="evaluation_form",
+        form=lambda commitment: EvaluationForm(request.POST),
+        run=lambda commitment, form: services.commitment_evaluate(
+            actor=request.user, commitment=commitment, classification=form.cleaned_data["classification"],
+            comment=form.cleaned_data["comment"]),
+        done=_("The evaluation of %(member)s was sent to the committee."),
+        next_url=lambda commitment: reverse("movements:commitment", args=[commitment.pk]))
 
 
 @login_required
 @require_POST
 def commitment_confirm(request, pk):
-    commitment = get_commitment(request.user, Action.CONFIRM_CLASSIFICATION, pk)
-    form = ConfirmForm(request.POST)
-    if form.is_valid():
-        try:
-            services.commitment_confirm(actor=request.user, commitment=commitment,
-                                        classification=form.cleaned_data["classification"],
-                                        reason=form.cleaned_data["reason"])
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("The classification of %(member)s is confirmed.")
-                             % {"member": commitment.member})
-            return redirect("movements:classifications")
-    return _review_page(request, commitment, confirm_form=form)
+    return _review_action(
+        request, pk, action=Action.CONFIRM_CLASSIFICATION, form_name="confirm_form",
+        form=lambda commitment: ConfirmForm(request.POST),
+        run=lambda commitment, form: services.commitment_confirm(
+            actor=request.user, commitment=commitment, classification=form.cleaned_data["classification"],
+            reason=form.cleaned_data["reason"]),
+        done=_("The classification of %(member)s is confirmed."),
+        next_url=lambda commitment: reverse("movements:classifications"))
 
 
 @login_required
