@@ -4,7 +4,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -37,7 +37,6 @@ from members.selectors import (
     SESSION_UNIT_KEY,
     working_unit,
     child_units_with_counts,
-    current_unit,
     own_member_record,
     unit_figures,
     visible_ancestors,

@@ -41,7 +41,7 @@ def evidence_add(*, actor, pledge: Pledge, done_on, description: str, value_reac
     written: list[EvidenceFile] = []
     try:
         return _evidence_add(actor=actor, pledge=pledge, done_on=done_on, description=description,
-                             value_reached=value_reached, uploads=list(zip(files, kinds)), written=written)
+                             value_reached=value_reached, uploads=list(zip(files, kinds, strict=True)), written=written)
     except Exception:
         # The rows are rolled back with the transaction; the files on disk must go too.
         for stored in written:

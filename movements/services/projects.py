@@ -138,7 +138,7 @@ def project_report(*, actor, project: YouthProject, reported_on, text: str, bene
                                    volunteer_hours=volunteer_hours, value=value, created_by=actor)
             report.full_clean()
             report.save()
-            for upload, kind in zip(photos, kinds):
+            for upload, kind in zip(photos, kinds, strict=True):
                 photo = ProjectPhoto(report=report, stored_name=f"{uuid.uuid4().hex}.{kind.extension}",
                                      original_name=upload.name[:200], content_type=kind.content_type,
                                      size=upload.size)
