@@ -8,7 +8,9 @@ DEV_ENV := DJANGO_DEBUG=1
 
 .PHONY: run test setup system-deps messages migrate demo check-deploy clean
 
+# The background worker (long imports) runs beside the development server and stops with it.
 run: setup migrate demo
+	$(DEV_ENV) $(MANAGE) db_worker & worker=$$!; trap 'kill $$worker' EXIT; \
 	$(DEV_ENV) $(MANAGE) runserver 127.0.0.1:8000
 
 test: setup

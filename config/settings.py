@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "treebeard",
+    "django_tasks",
+    "django_tasks_db",
     "members",
     "movements",
 ]
@@ -207,6 +209,11 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 MEMBER_LIST_PAGE_SIZE = 25
+# Imports longer than this run in the background (``manage.py db_worker``) with a progress page.
+MEMBER_IMPORT_BACKGROUND_ROWS = env_int("DJANGO_IMPORT_BACKGROUND_ROWS", 2000, minimum=1)
+
+# Background jobs: a database queue that `manage.py db_worker` works through.
+TASKS = {"default": {"BACKEND": env_str("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # The address people open the portal at, for links in mail.
 PORTAL_URL = env_str("DJANGO_PORTAL_URL", "http://127.0.0.1:8000")
 

@@ -163,8 +163,11 @@ def _read_rows(workbook):
                             "of the usual headings in its first %(rows)s rows.") % {"rows": MAX_HEADING_ROW})
 
 
-def read_member_workbook(upload, *, branches, default_unit: Unit | None) -> ImportPlan:
-    """Plan the import of a workbook; ``branches`` are the units where the person may add or change members."""
+def read_member_workbook(upload, *, branches, default_unit: Unit | None, progress=None) -> ImportPlan:
+    """Plan the import of a workbook; ``branches`` are the units where the person may add or change members.
+
+    ``progress``, when given, is called with the number of rows read so far, every few hundred rows.
+    """
     from openpyxl import load_workbook
 
     check_workbook_archive(upload)
@@ -181,6 +184,8 @@ def read_member_workbook(upload, *, branches, default_unit: Unit | None) -> Impo
         cells = {name: row[index] for index, name in enumerate(fields) if name and index < len(row)}
         if not any(_text(value) for value in cells.values()):
             continue
+        if progress is not None and len(parsed) % 500 == 0:
+            progress(len(parsed))
         if len(parsed) >= MAX_ROWS:
             raise ValidationError(_("The list has more than %(rows)s rows; split it.") % {"rows": MAX_ROWS})
         # The name first, so that a refused row still says whose it is.

@@ -10,6 +10,7 @@ urlpatterns = [
     path("members/import/", views.member_import, name="import"),
     path("members/import/confirm/", views.member_import_confirm, name="import_confirm"),
     path("members/import/template.xlsx", views.member_import_template, name="import_template"),
+    path("members/import/jobs/<int:pk>/", views.member_import_job, name="import_job"),
     path("members/export.xlsx", views.member_export, name="export"),
     path("members/accounts/", views.member_invite, name="invite"),
     path("members/<int:pk>/", views.member_detail, name="detail"),

@@ -19,6 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from members import notifications, services
 from members.activation import activation_sheet_pdf, mail_activation_links
 from members.imports import manageable_branches, member_rows, read_member_workbook, write_workbook
+from members.models import MemberImport
+from members.tasks import run_member_import
 from members.access import Action, policy
 from members.models import UnitKind
 from members.audit import entries_for
@@ -266,7 +268,8 @@ def member_import(request):
         else:
             upload.seek(0)
             stored = default_storage.save(f"imports/{uuid.uuid4().hex}.xlsx", upload)
-            request.session[IMPORT_SESSION_KEY] = {"path": stored, "unit": unit.pk}
+            rows = len(plan.to_add) + len(plan.to_update) + plan.unchanged + len(plan.refused)
+            request.session[IMPORT_SESSION_KEY] = {"path": stored, "unit": unit.pk, "rows": rows}
     return render(request, "members/member_import.html", {
         "form": form, "plan": plan, "unit": unit, "ancestors": visible_ancestors(request.user, unit),
     })
@@ -280,6 +283,11 @@ def member_import_confirm(request):
     if not pending or pending.get("unit") != unit.pk or not default_storage.exists(pending["path"]):
         messages.error(request, _("The uploaded list has expired; upload it again."))
         return redirect("members:import")
+    if pending.get("rows", 0) > settings.MEMBER_IMPORT_BACKGROUND_ROWS:
+        job = MemberImport.objects.create(created_by=request.user, unit=unit, path=pending["path"],
+                                          total_rows=pending["rows"])
+        run_member_import.enqueue(job.pk)
+        return redirect("members:import_job", pk=job.pk)
     try:
         with default_storage.open(pending["path"], "rb") as stored:
             plan = read_member_workbook(stored, branches=manageable_branches(request.user),
@@ -349,3 +357,14 @@ def member_invite(request):
     return render(request, "members/member_invite.html", {
         "unit": unit, "ancestors": visible_ancestors(request.user, unit), "waiting": waiting,
     })
+
+
+@login_required
+@require_GET
+def member_import_job(request, pk):
+    """The progress of a long import; the page asks again every two seconds until it is done."""
+    job = MemberImport.objects.filter(pk=pk, created_by=request.user).select_related("unit").first()  # own jobs only
+    if job is None:
+        raise Http404
+    template = "members/includes/import_progress.html" if request.htmx else "members/member_import_job.html"
+    return render(request, template, {"job": job, "unit": job.unit})

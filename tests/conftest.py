@@ -124,6 +124,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # Background jobs run within the request in tests; the database queue and its worker are for deployments.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def movement_year(tree, superuser) -> MovementYear:
     """The sector union's year, published, with registration open today."""

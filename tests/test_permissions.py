@@ -5,7 +5,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from members.models import Member
+from members.models import Member, MemberImport
 from movements.models import (
     Activity,
     Collective,
@@ -73,6 +73,8 @@ MATRIX = [
     ("members:import", None, "get", OFFICERS),
     ("members:import_confirm", None, "get", POST_ONLY),
     ("members:import_template", None, "get", OFFICERS),
+    # A person's own import jobs only; another's does not exist for them.
+    ("members:import_job", "import_job", "get", row(LOGIN, 404, 200, 404, 404, 404, 404, 404)),
     ("members:export", None, "get", OFFICERS),
     ("members:invite", None, "get", OFFICERS),
     ("members:profile", None, "get", SIGNED_IN),
@@ -202,6 +204,8 @@ def _url(name, target, objects):
         return reverse(name)
     if target == "reset_link":
         return reverse(name, kwargs={"uidb64": "MQ", "token": "set-password"})
+    if target == "import_job":
+        return reverse(name, args=[objects["import_job"].pk])
     if target.startswith("checkin_"):
         return reverse(name, args=[objects[target.replace("checkin_", "activity_")].checkin_token])
     if target.endswith("_review"):
@@ -231,7 +235,9 @@ def test_permission_matrix(name, target, method, expected, personas, tree, membe
         PledgeAmendment.objects.create(pledge=evidence.pledge, text="Sửa", target_kind="done", reason="Lý do",
                                        due_date=evidence.done_on)
         for evidence in (evidence_in_a, evidence_in_c))
-    objects = {"member_in_a": member_in_a, "member_in_c": member_in_c, "unit_a": tree.branch_a,
+    objects = {"import_job": MemberImport.objects.create(created_by=personas["secretary"], unit=tree.branch_a,
+                                                         path="imports/none.xlsx", total_rows=3),
+               "member_in_a": member_in_a, "member_in_c": member_in_c, "unit_a": tree.branch_a,
                "unit_c": tree.branch_c, "year": movement_year, "commitment_in_a": commitment_in_a,
                "commitment_in_c": commitment_in_c, "pledge_in_a": evidence_in_a.pledge,
                "pledge_in_c": evidence_in_c.pledge, "evidence_in_a": evidence_in_a, "evidence_in_c": evidence_in_c,

@@ -201,3 +201,28 @@ def test_generated_lists_refuse_exactly_the_bad_rows_and_write_nothing(rows, dat
     client.post(reverse("members:import_confirm"))
     if bad_rows:
         assert Member.objects.count() == before
+
+
+def test_a_long_list_is_imported_in_the_background_with_progress(secretary, tree, settings, media):
+    settings.MEMBER_IMPORT_BACKGROUND_ROWS = 2
+    client = client_for(secretary)
+    rows = [HEADINGS] + [[index, f"79888{index:05d}", f"Người Thứ {index}", "01/01/2000", "Nam", "", ""]
+                         for index in range(1, 6)]
+    client.post(reverse("members:import"), {"workbook": _upload(workbook(rows))})
+    response = client.post(reverse("members:import_confirm"))
+    from members.models import MemberImport
+
+    job = MemberImport.objects.get()
+    assert response["Location"] == reverse("members:import_job", args=[job.pk])
+    assert (job.state, job.result, job.percent) == ("done", {"added": 5, "updated": 0, "unchanged": 0}, 100)
+    assert Member.objects.filter(card_number__startswith="79888").count() == 5
+    page = client.get(reverse("members:import_job", args=[job.pk]), HTTP_HX_REQUEST="true")
+    assert b"hx-trigger" not in page.content  # a finished job stops asking
+    assert client_for(None).get(reverse("members:import_job", args=[job.pk])).status_code == 302
+
+
+def test_someone_elses_import_is_not_found(secretary, sibling_secretary, tree, settings, media):
+    from members.models import MemberImport
+
+    job = MemberImport.objects.create(created_by=secretary, unit=tree.branch_a, path="imports/x.xlsx", total_rows=9)
+    assert client_for(sibling_secretary).get(reverse("members:import_job", args=[job.pk])).status_code == 404
