@@ -140,3 +140,8 @@ def test_a_member_edits_their_contact_details(member_user):
     response = client.post(reverse("members:profile"), {"phone": "0987654321", "email": "ha@example.org"})
     assert response.status_code == 302
     assert Member.objects.get(user=member_user).phone == "0987654321"
+
+
+def test_the_export_link_follows_the_filters_of_the_results(secretary, member_in_a):
+    response = client_for(secretary).get(reverse("members:list"), {"q": "khoa"}, HTTP_HX_REQUEST="true")
+    assert f'{reverse("members:export")}?q=khoa' in response.content.decode()
