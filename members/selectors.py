@@ -116,3 +116,10 @@ def own_member_record(user) -> Member | None:
     if not user.is_authenticated:
         return None
     return Member.objects.select_related("unit").filter(user=user).first()
+
+
+def own_import_job(user, pk):
+    """A background import is seen by the person who started it, and by nobody else."""
+    from members.models import MemberImport
+
+    return MemberImport.objects.filter(pk=pk, created_by=user).select_related("unit").first()

@@ -284,3 +284,14 @@ def member_invite(*, actor, members) -> list[Member]:
                          after={"account": user.get_username()})
             invited.append(member)
     return invited
+
+
+def member_import_in_background(*, actor, unit: Unit, path: str, rows: int):
+    """Queue a long import; the worker reads the stored list again with the importer's rights of then."""
+    from members.models import MemberImport
+    from members.tasks import run_member_import
+
+    _require(actor, Action.MANAGE_MEMBERS, unit)
+    job = MemberImport.objects.create(created_by=actor, unit=unit, path=path, total_rows=rows)
+    run_member_import.enqueue(job.pk)
+    return job

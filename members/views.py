@@ -17,12 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members import notifications, services
-from members.activation import activation_sheet_pdf, mail_activation_links
-from members.imports import manageable_branches, member_rows, read_member_workbook, write_workbook
-from members.models import MemberImport
-from members.tasks import run_member_import
 from members.access import Action, policy
-from members.models import UnitKind
+from members.activation import activation_sheet_pdf, mail_activation_links
 from members.audit import entries_for
 from members.filters import MemberFilter
 from members.forms import (
@@ -35,13 +31,16 @@ from members.forms import (
     UnitSwitchForm,
     add_service_errors,
 )
+from members.imports import manageable_branches, member_rows, read_member_workbook, write_workbook
+from members.models import UnitKind
 from members.selectors import (
     SESSION_UNIT_KEY,
-    working_unit,
     child_units_with_counts,
+    own_import_job,
     own_member_record,
     unit_figures,
     visible_ancestors,
+    working_unit,
 )
 
 
@@ -284,9 +283,8 @@ def member_import_confirm(request):
         messages.error(request, _("The uploaded list has expired; upload it again."))
         return redirect("members:import")
     if pending.get("rows", 0) > settings.MEMBER_IMPORT_BACKGROUND_ROWS:
-        job = MemberImport.objects.create(created_by=request.user, unit=unit, path=pending["path"],
-                                          total_rows=pending["rows"])
-        run_member_import.enqueue(job.pk)
+        job = services.member_import_in_background(actor=request.user, unit=unit, path=pending["path"],
+                                                   rows=pending["rows"])
         return redirect("members:import_job", pk=job.pk)
     try:
         with default_storage.open(pending["path"], "rb") as stored:
@@ -363,7 +361,7 @@ def member_invite(request):
 @require_GET
 def member_import_job(request, pk):
     """The progress of a long import; the page asks again every two seconds until it is done."""
-    job = MemberImport.objects.filter(pk=pk, created_by=request.user).select_related("unit").first()  # own jobs only
+    job = own_import_job(request.user, pk)
     if job is None:
         raise Http404
     template = "members/includes/import_progress.html" if request.htmx else "members/member_import_job.html"
