@@ -1,5 +1,6 @@
 """Files members attach as evidence: recognised by their content, never by their name."""
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -43,3 +44,15 @@ def recognise_image(upload) -> FileKind:
     """A photo: JPEG or PNG only."""
     return _recognise(upload, [entry for entry in _SIGNATURES if entry[1].extension != "pdf"],
                       _("%(name)s is not a JPEG or PNG photo."))
+
+
+@contextmanager
+def removed_on_failure():
+    """Collects the stored files of a write; when the write fails its rows roll back, and the files go too."""
+    written = []
+    try:
+        yield written
+    except Exception:
+        for stored in written:
+            stored.file.delete(save=False)
+        raise

@@ -22,7 +22,7 @@ from movements.models import (
     YearState,
 )
 from movements.services.base import OWNER, Transition, check_actor, locked_commitment, today
-from movements.uploads import recognise
+from movements.uploads import recognise, removed_on_failure
 
 EVIDENCE_ADDED = audit.register_action("evidence.added", gettext_lazy("Evidence logged"))
 EVIDENCE_VERIFIED = audit.register_action("evidence.verified", gettext_lazy("Evidence verified"))
@@ -38,15 +38,10 @@ EVIDENCE_TRANSITIONS = {
 def evidence_add(*, actor, pledge: Pledge, done_on, description: str, value_reached=None, files=()) -> Evidence:
     """A member logs what they did towards one of their approved pledges, during the evidence period."""
     kinds = [recognise(upload) for upload in files]
-    written: list[EvidenceFile] = []
-    try:
+    with removed_on_failure() as written:
         return _evidence_add(actor=actor, pledge=pledge, done_on=done_on, description=description,
-                             value_reached=value_reached, uploads=list(zip(files, kinds, strict=True)), written=written)
-    except Exception:
-        # The rows are rolled back with the transaction; the files on disk must go too.
-        for stored in written:
-            stored.file.delete(save=False)
-        raise
+                             value_reached=value_reached, uploads=list(zip(files, kinds, strict=True)),
+                             written=written)
 
 
 def _evidence_add(*, actor, pledge, done_on, description, value_reached, uploads, written) -> Evidence:

@@ -17,7 +17,7 @@ from members.access import Action, policy
 from members.models import Unit
 from movements.models import ProjectPhoto, ProjectReport, ProjectState, YouthProject
 from movements.services.base import today
-from movements.uploads import recognise_image
+from movements.uploads import recognise_image, removed_on_failure
 
 PROJECT_PROPOSED = audit.register_action("project.proposed", gettext_lazy("Youth project proposed"))
 PROJECT_APPROVED = audit.register_action("project.approved", gettext_lazy("Youth project approved"))
@@ -123,33 +123,27 @@ def project_report(*, actor, project: YouthProject, reported_on, text: str, bene
                    volunteer_hours: int = 0, value=0, photos=()) -> ProjectReport:
     """The project's unit reports what was done, with figures and photos, while it is in progress."""
     kinds = [recognise_image(upload) for upload in photos]
-    written: list[ProjectPhoto] = []
-    try:
-        with transaction.atomic():
-            project = _locked(project)
-            if not policy.can(actor, Action.MANAGE_PROJECTS, project.unit):
-                raise PermissionDenied(_("Only the officers of %(unit)s report on its projects.")
-                                       % {"unit": project.unit})
-            if project.state != ProjectState.IN_PROGRESS:
-                raise ValidationError(_("Progress is reported while the project is in progress."))
-            if reported_on > today():
-                raise ValidationError({"reported_on": _("The date cannot be in the future.")})
-            report = ProjectReport(project=project, reported_on=reported_on, text=text, beneficiaries=beneficiaries,
-                                   volunteer_hours=volunteer_hours, value=value, created_by=actor)
-            report.full_clean()
-            report.save()
-            for upload, kind in zip(photos, kinds, strict=True):
-                photo = ProjectPhoto(report=report, stored_name=f"{uuid.uuid4().hex}.{kind.extension}",
-                                     original_name=upload.name[:200], content_type=kind.content_type,
-                                     size=upload.size)
-                photo.file.save(photo.stored_name, upload, save=False)
-                written.append(photo)
-                photo.save()
-            audit.record(action=PROJECT_REPORTED, actor=actor, unit=project.unit, target=project,
-                         after={"beneficiaries": beneficiaries, "volunteer_hours": volunteer_hours,
-                                "value": str(value), "photos": len(written)}, note=text[:200])
-    except Exception:
-        for photo in written:
-            photo.file.delete(save=False)
-        raise
+    with removed_on_failure() as written, transaction.atomic():
+        project = _locked(project)
+        if not policy.can(actor, Action.MANAGE_PROJECTS, project.unit):
+            raise PermissionDenied(_("Only the officers of %(unit)s report on its projects.")
+                                   % {"unit": project.unit})
+        if project.state != ProjectState.IN_PROGRESS:
+            raise ValidationError(_("Progress is reported while the project is in progress."))
+        if reported_on > today():
+            raise ValidationError({"reported_on": _("The date cannot be in the future.")})
+        report = ProjectReport(project=project, reported_on=reported_on, text=text, beneficiaries=beneficiaries,
+                               volunteer_hours=volunteer_hours, value=value, created_by=actor)
+        report.full_clean()
+        report.save()
+        for upload, kind in zip(photos, kinds, strict=True):
+            photo = ProjectPhoto(report=report, stored_name=f"{uuid.uuid4().hex}.{kind.extension}",
+                                 original_name=upload.name[:200], content_type=kind.content_type,
+                                 size=upload.size)
+            photo.file.save(photo.stored_name, upload, save=False)
+            written.append(photo)
+            photo.save()
+        audit.record(action=PROJECT_REPORTED, actor=actor, unit=project.unit, target=project,
+                     after={"beneficiaries": beneficiaries, "volunteer_hours": volunteer_hours,
+                            "value": str(value), "photos": len(written)}, note=text[:200])
     return report

@@ -140,21 +140,28 @@ def commitment_list(request):
     return render(request, "movements/commitment_list.html", context)
 
 
-@login_required
-@require_POST
-def commitment_approve_many(request):
-    unit = working_unit(request, Action.REVIEW_COMMITMENTS)
+def _bulk(request, *, action, run, done, nothing, next_url):
+    """Ticked commitments of the working unit and year, each moved on its own; refusals are reported by name."""
+    unit = working_unit(request, action)
     movement_year = selectors.year_applying_to(unit, year=requested_year(request))
     chosen = selectors.commitments_of_unit(request.user, unit, movement_year).filter(
         pk__in=[pk for pk in request.POST.getlist("commitment") if pk.isdigit()])
-    approved, refused = services.commitments_approve_many(actor=request.user, commitments=chosen)
-    if approved:
-        messages.success(request, _("%(count)d commitments approved.") % {"count": len(approved)})
+    moved, refused = run(actor=request.user, commitments=chosen)
+    if moved:
+        messages.success(request, done % {"count": len(moved)})
     for commitment, reason in refused:
         messages.error(request, f"{commitment.member}: {reason}")
-    if not approved and not refused:
-        messages.info(request, _("Tick the commitments to approve first."))
-    return redirect(submitted_list())
+    if not moved and not refused:
+        messages.info(request, nothing)
+    return redirect(next_url)
+
+
+@login_required
+@require_POST
+def commitment_approve_many(request):
+    return _bulk(request, action=Action.REVIEW_COMMITMENTS, run=services.commitments_approve_many,
+                 done=_("%(count)d commitments approved."), nothing=_("Tick the commitments to approve first."),
+                 next_url=submitted_list())
 
 
 def _review_page(request, commitment, return_form=None, evaluation_form=None, confirm_form=None):
@@ -284,15 +291,7 @@ def classification_list(request):
 @login_required
 @require_POST
 def classification_confirm_many(request):
-    unit = working_unit(request, Action.CONFIRM_CLASSIFICATION)
-    movement_year = selectors.year_applying_to(unit, year=requested_year(request))
-    chosen = selectors.commitments_of_unit(request.user, unit, movement_year).filter(
-        pk__in=[pk for pk in request.POST.getlist("commitment") if pk.isdigit()])
-    confirmed, refused = services.commitments_confirm_many(actor=request.user, commitments=chosen)
-    if confirmed:
-        messages.success(request, _("%(count)d classifications confirmed.") % {"count": len(confirmed)})
-    for commitment, reason in refused:
-        messages.error(request, f"{commitment.member}: {reason}")
-    if not confirmed and not refused:
-        messages.info(request, _("Tick the classifications to confirm first."))
-    return redirect("movements:classifications")
+    return _bulk(request, action=Action.CONFIRM_CLASSIFICATION, run=services.commitments_confirm_many,
+                 done=_("%(count)d classifications confirmed."),
+                 nothing=_("Tick the classifications to confirm first."),
+                 next_url=reverse("movements:classifications"))
