@@ -21,4 +21,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("members.urls")),
     path("", include("movements.urls")),
+    path("", include("campaigns.urls")),
 ]

@@ -39,6 +39,16 @@ class Action(StrEnum):
     MANAGE_ACTIVITIES = "activities.manage"
     # Granted on the units below the committee's own (see AccessPolicy.can_above).
     DECIDE_PROJECTS = "projects.decide"
+    VIEW_CAMPAIGNS = "campaigns.view"
+    MANAGE_CAMPAIGNS = "campaigns.manage"
+    # Registering the unit or its collectives; decided for a unit's own registration by the level above it.
+    REGISTER_FOR_CAMPAIGNS = "campaigns.register"
+    REVIEW_REGISTRATIONS = "campaigns.review_registrations"
+    # Inspections and support: the committee and the standing emulation unit (and the campaign's own standing
+    # members, see campaigns.services.may_follow).
+    FOLLOW_CAMPAIGNS = "campaigns.follow"
+    VIEW_AWARDS = "awards.view"
+    MANAGE_AWARDS = "awards.manage"
     # What a member does on their own commitment; granted to the owner only (see OWNER_ACTIONS).
     EDIT_OWN_COMMITMENT = "commitments.edit_own"
 
@@ -65,6 +75,14 @@ RIGHTS: dict[Action, frozenset[Role]] = {
     Action.REVIEW_INITIATIVES: frozenset({Role.COMMITTEE}),
     Action.VIEW_ACTIVITIES: frozenset(Role),
     Action.MANAGE_ACTIVITIES: _OFFICERS,
+    # A campaign is the movement's public work: everyone under the unit that launched it follows it.
+    Action.VIEW_CAMPAIGNS: frozenset(Role),
+    Action.MANAGE_CAMPAIGNS: frozenset({Role.COMMITTEE}),
+    Action.REGISTER_FOR_CAMPAIGNS: _OFFICERS,
+    Action.REVIEW_REGISTRATIONS: _OFFICERS,
+    Action.FOLLOW_CAMPAIGNS: frozenset({Role.COMMITTEE, Role.EMULATION_STANDING}),
+    Action.VIEW_AWARDS: _OFFICERS,
+    Action.MANAGE_AWARDS: frozenset({Role.COMMITTEE}),
 }
 
 # Actions a person may take on what is their own (their record, their commitment), whatever their roles.

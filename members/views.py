@@ -16,6 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from campaigns.selectors import awards_of_member
 from members import notifications, services
 from members.access import Action, policy
 from members.activation import activation_sheet_pdf, mail_activation_links
@@ -80,6 +81,8 @@ def member_detail(request, pk):
         "ancestors": visible_ancestors(request.user, member.unit),
         "history": history,
         "may_manage": policy.can(request.user, Action.MANAGE_MEMBERS, member.unit),
+        "award_history": awards_of_member(member),
+        "may_propose_award": policy.can(request.user, Action.MANAGE_AWARDS, member.unit),
     })
 
 
@@ -191,7 +194,8 @@ def profile(request):
         else:
             messages.success(request, _("Your profile was saved."))
             return redirect("members:profile")
-    return render(request, "members/profile.html", {"member": member, "form": form})
+    return render(request, "members/profile.html", {"member": member, "form": form,
+                                                    "award_history": awards_of_member(member)})
 
 
 @login_required

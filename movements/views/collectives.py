@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from campaigns.selectors import awards_of_collective
 from members.access import Action, policy
 from members.forms import add_service_errors
 from members.selectors import visible_ancestors, working_unit
@@ -76,6 +77,8 @@ def _collective_page(request, collective, log_form=None):
         "may_evaluate": collective.state == CollectiveState.REGISTERED
         and policy.can_above(request.user, Action.DECIDE_PROJECTS, collective.unit),
         "timeline": selectors.object_timeline(collective),
+        "award_history": awards_of_collective(collective),
+        "may_propose_award": policy.can(request.user, Action.MANAGE_AWARDS, collective.unit),
     })
 
 

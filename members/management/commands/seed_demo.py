@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from campaigns.demo import load_demo_campaigns
 from members.demo import DEMO_PASSWORD, load_demo, load_scale
 from movements.demo import load_demo_year
 
@@ -16,6 +17,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo: {result['units']} units, {result['members_created']} members added.")
         if load_demo_year() is not None:
             self.stdout.write("Demo movement year opened, with commitments in every state.")
+        if load_demo_campaigns():
+            self.stdout.write("Demo campaigns loaded in every phase, with reviews, awards and an honour board.")
         if scale == "city":
             result = load_scale()
             self.stdout.write(f"City scale: {result['units']} units, {result['members_created']} members added.")

@@ -1,0 +1,148 @@
+"""Demo campaigns in every phase, and awards decided and on the honour board. Safe to run again.
+
+Everything goes through the services, with dates placed around today so that each step is one the rules allow:
+a draft for next year's Youth Month, a week-long campaign taking registrations, the sector's autumn–winter
+campaign in its third stage with two interim reviews held, and a 45-day campaign finished with its final review
+and awards."""
+
+import datetime
+import random
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from members.models import Member, Unit
+from campaigns import services
+from campaigns.catalogue import COORDINATION_RULE, TEMPLATES_BY_KEY
+from campaigns.models import AwardTitle, Campaign, RecipientKind, ReviewKind
+
+DAY = datetime.timedelta(days=1)
+
+
+def _targets(key):
+    return [{"name": name, "measure": measure, "direction": direction, "weight": weight}
+            for name, measure, direction, weight in TEMPLATES_BY_KEY[key].targets]
+
+
+def _campaign(admin, unit, key, *, starts_on, ends_on, stages=(), launch=True, **extra):
+    template = TEMPLATES_BY_KEY[key]
+    campaign = services.campaign_create(
+        actor=admin, unit=unit, template_key=key, targets=_targets(key), stages=list(stages),
+        title=extra.pop("title", f"{template.title} năm {starts_on.year}"), purpose=template.purpose,
+        content=template.content, starts_on=starts_on, ends_on=ends_on, coordination_rule=COORDINATION_RULE,
+        open_to_units=True, **extra,
+        standing_members=list(Member.objects.filter(user__username__in=["bithu", "bithu2"])))
+    if launch:
+        services.campaign_endorse(actor=admin, campaign=campaign, endorsed_by="Đảng ủy và Ban Giám đốc",
+                                  endorsed_on=starts_on - 7 * DAY)
+        campaign = services.campaign_launch(actor=admin, campaign=campaign, launched_on=starts_on,
+                                 launch_place="Hội trường A, " + unit.name)
+    return campaign
+
+
+def _register(admin, campaign, units, rng, *, approve=True):
+    registrations = []
+    for unit in units:
+        pledges = {target.pk: Decimal(rng.randint(5, 40)) for target in campaign.targets.all()}
+        registration = services.registration_save(actor=admin, campaign=campaign, kind=RecipientKind.UNIT,
+                                                  unit=unit, pledges=pledges, submit=True,
+                                                  note=f"{unit.name} đăng ký thực hiện đầy đủ các chỉ tiêu.")
+        if approve:
+            registration = services.registration_move(actor=admin, registration=registration, name="approve")
+        registrations.append(registration)
+    return registrations
+
+
+def _report(admin, registration, rng, reported_on, share):
+    figures = {figure.target_id: (figure.pledged * Decimal(share) * Decimal(rng.uniform(0.6, 1.3))).quantize(
+        Decimal(1)) for figure in registration.figures.all()}
+    services.progress_report(actor=admin, registration=registration, reported_on=reported_on, figures=figures,
+                             text="Các đoàn viên đã triển khai theo kế hoạch, có xác nhận của khoa, phòng.")
+
+
+def load_demo_campaigns(*, today: datetime.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    hospital = Unit.objects.filter(code="bvndgd").first()
+    if hospital is None or Campaign.objects.filter(unit=hospital).exists():
+        return False
+    sector = Unit.objects.get(code="doan-so-y-te")
+    admin = get_user_model().objects.get(username="admin")
+    branches = list(Unit.objects.filter(path__startswith=hospital.path, kind="branch").order_by("path"))
+    office_branches = list(Unit.objects.filter(path__startswith=Unit.objects.get(code="vp-so-y-te").path,
+                                               kind="branch").order_by("path"))
+    rng = random.Random(5)
+    with transaction.atomic():
+        youth_month = TEMPLATES_BY_KEY["youth_month"]
+        starts_on, ends_on = youth_month.dates(today + 120 * DAY)
+        _campaign(admin, hospital, "youth_month", starts_on=starts_on, ends_on=ends_on, launch=False,
+                  stages=[{"name": name, "starts_on": start, "ends_on": end} for name, (start, end)
+                          in zip(youth_month.stage_names, youth_month.stage_dates(today + 120 * DAY), strict=True)])
+
+        week = _campaign(admin, hospital, "for_patients", starts_on=today - 3 * DAY, ends_on=today + 4 * DAY)
+        _register(admin, week, branches[:1], rng)
+        _register(admin, week, branches[2:4], rng, approve=False)
+
+        autumn = _campaign(admin, sector, "autumn_winter", starts_on=today - 70 * DAY, ends_on=today + 20 * DAY,
+                           registration_ends_on=today + 10 * DAY, stages=[
+                               {"name": "Chặng 1", "starts_on": today - 70 * DAY, "ends_on": today - 41 * DAY},
+                               {"name": "Chặng 2", "starts_on": today - 40 * DAY, "ends_on": today - 11 * DAY},
+                               {"name": "Chặng 3", "starts_on": today - 10 * DAY, "ends_on": today + 20 * DAY}])
+        registrations = _register(admin, autumn, branches + office_branches[:2], rng)
+        services.registration_forward(actor=admin, campaign=autumn, unit=hospital,
+                                      note="Đoàn Bệnh viện gửi tổng hợp đăng ký của 5 chi đoàn.")
+        for registration in registrations:
+            _report(admin, registration, rng, today - 45 * DAY, 0.3)
+        services.review_take(actor=admin, campaign=autumn, kind=ReviewKind.INTERIM, held_on=today - 40 * DAY,
+                             stage=autumn.stages.get(number=1), note="Các chi đoàn triển khai đúng tiến độ chặng 1.",
+                             small_awards={registrations[0].pk: "Giấy khen chặng 1"})
+        for registration in registrations[:-2]:
+            _report(admin, registration, rng, today - 15 * DAY, 0.35)
+        services.review_take(actor=admin, campaign=autumn, kind=ReviewKind.INTERIM, held_on=today - 10 * DAY,
+                             stage=autumn.stages.get(number=2),
+                             note="Hai chi đoàn chưa báo cáo chặng 2, cần đeo bám, hỗ trợ.")
+        services.inspection_record(actor=admin, campaign=autumn, registration=registrations[-1],
+                                   visited_on=today - 8 * DAY, inspectors="Thường trực thi đua Đoàn Sở Y tế",
+                                   findings="Chi đoàn chưa phân công người phụ trách số liệu.",
+                                   support_promised="Cử cán bộ hướng dẫn cách ghi nhận số liệu hằng tuần.")
+        services.support_record(actor=admin, campaign=autumn, registration=registrations[-1],
+                                given_on=today - 5 * DAY, description="Tập huấn cách báo cáo tiến độ cho chi đoàn.")
+
+        sprint = _campaign(admin, hospital, "days_45", starts_on=today - 44 * DAY, ends_on=today)
+        registrations = _register(admin, sprint, branches, rng)
+        for registration in registrations:
+            _report(admin, registration, rng, today - 20 * DAY, 0.5)
+            _report(admin, registration, rng, today - 2 * DAY, 0.6)
+        final = services.review_take(actor=admin, campaign=sprint, kind=ReviewKind.FINAL, held_on=today,
+                                     note="Chiến dịch hoàn thành vượt chỉ tiêu đề ra.")
+        _awards(admin, hospital, final, today)
+    return True
+
+
+def _awards(admin, hospital, final_review, today):
+    commendation = AwardTitle.objects.get(name="Giấy khen của Ban Chấp hành Đoàn cơ sở")
+    best = final_review.entries.order_by("rank", "id").first()
+    award = services.award_propose(actor=admin, proposing_unit=hospital, title=commendation, year=today.year,
+                                   unit=best.registration.unit, review_entry=best,
+                                   achievements=f"Hạng {best.rank} chiến dịch 45 ngày, điểm {best.score}.")
+    services.award_move(actor=admin, award=award, name="decide", decision_number="15-QĐ/ĐTN", decided_on=today,
+                        issuing_body="Ban Chấp hành Đoàn Bệnh viện Nhân dân Gia Định")
+    services.award_publish(actor=admin, award=award, citation=(
+        f"{best.registrant_name} dẫn đầu chiến dịch 45 ngày với các phần việc thanh niên và ngày công tình nguyện "
+        "vượt chỉ tiêu đăng ký."))
+    member = Member.objects.filter(user__username="doanvien").first()
+    if member is not None:
+        advanced = AwardTitle.objects.get(name="Thanh niên tiên tiến làm theo lời Bác")
+        award = services.award_propose(
+            actor=admin, proposing_unit=hospital, title=advanced, year=today.year - 1, member=member,
+            achievements="Hoàn thành xuất sắc nhiệm vụ; 02 sáng kiến cải tiến quy trình tiếp đón người bệnh.")
+        services.award_move(actor=admin, award=award, name="decide", decision_number="08-QĐ/ĐTN",
+                            decided_on=datetime.date(today.year - 1, 12, 20),
+                            issuing_body="Ban Chấp hành Đoàn Bệnh viện Nhân dân Gia Định")
+        services.award_publish(actor=admin, award=award, citation=(
+            "Điều dưỡng trẻ luôn ân cần với người bệnh, có sáng kiến rút ngắn thời gian tiếp đón tại khoa."))
+    second = final_review.entries.order_by("rank", "id")[1]
+    services.award_propose(actor=admin, proposing_unit=hospital, title=commendation, year=today.year,
+                           unit=second.registration.unit, review_entry=second,
+                           achievements=f"Hạng {second.rank} chiến dịch 45 ngày, điểm {second.score}.")

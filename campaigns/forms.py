@@ -1,0 +1,267 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from campaigns.models import (
+    Award,
+    AwardTitle,
+    Campaign,
+    Inspection,
+    Outcome,
+    RecipientKind,
+    Stage,
+    SupportAction,
+    Target,
+)
+from campaigns.services import CAMPAIGN_FIELDS
+from members.forms import DateInput
+from movements.uploads import recognise
+
+FIGURE_WIDGET = {"inputmode": "decimal", "step": "any", "min": "0"}
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = (*CAMPAIGN_FIELDS, "standing_members")
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "registration_ends_on": DateInput(),
+                   "purpose": forms.Textarea(attrs={"rows": 3}), "content": forms.Textarea(attrs={"rows": 4}),
+                   "coordination_rule": forms.Textarea(attrs={"rows": 3}),
+                   "standing_members": forms.SelectMultiple(attrs={"size": 6})}
+
+    def __init__(self, *args, standing_choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["standing_members"].queryset = standing_choices
+        self.fields["standing_members"].label_from_instance = lambda member: f"{member.full_name} – {member.unit}"
+
+
+class _RowForm(forms.Form):
+    """A row of a list the committee writes: a blank extra row is ignored, a written one is checked."""
+
+    key_field = "name"
+
+    def has_changed(self):
+        return bool(str(self.data.get(self.add_prefix(self.key_field), "")).strip()) or bool(self.initial)
+
+
+class TargetForm(_RowForm):
+    name = forms.CharField(label=_("Target"), max_length=200)
+    measure = forms.CharField(label=_("Unit of measure"), max_length=40,
+                              widget=forms.TextInput(attrs={"placeholder": _("e.g. lượt khám")}))
+    direction = forms.ChoiceField(label=_("Direction"), choices=Target._meta.get_field("direction").choices)
+    weight = forms.IntegerField(label=_("Weight"), min_value=1, max_value=10, initial=1)
+
+
+class StageForm(_RowForm):
+    key_field = "starts_on"
+    name = forms.CharField(label=_("Name of the stage"), max_length=120, required=False)
+    starts_on = forms.DateField(label=_("Start"), widget=DateInput())
+    ends_on = forms.DateField(label=_("End"), widget=DateInput())
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            self.add_error("ends_on", _("The end must not come before the start."))
+        return data
+
+
+class RowFormSet(forms.BaseFormSet):
+    def rows(self) -> list[dict]:
+        return [form.cleaned_data for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+
+
+TargetFormSet = forms.formset_factory(TargetForm, formset=RowFormSet, extra=2, can_delete=True, max_num=15,
+                                      validate_max=True)
+StageFormSet = forms.formset_factory(StageForm, formset=RowFormSet, extra=1, can_delete=True, max_num=12,
+                                     validate_max=True)
+
+
+class EndorseForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ("endorsed_by", "endorsed_on", "endorsement_note")
+        widgets = {"endorsed_on": DateInput(), "endorsement_note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["endorsed_by"].required = self.fields["endorsed_on"].required = True
+
+
+class LaunchForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = ("launched_on", "launch_place")
+        widgets = {"launched_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["launched_on"].required = self.fields["launch_place"].required = True
+
+
+def _target_fields(form, targets, *, label_suffix, initial=None):
+    initial = initial or {}
+    for target in targets:
+        direction = _("higher is better") if target.direction == "higher" else _("lower is better")
+        form.fields[f"target_{target.pk}"] = forms.DecimalField(
+            label=f"{target.name} ({target.measure})", min_value=0, max_digits=14, decimal_places=2,
+            initial=initial.get(target.pk), help_text=f"{label_suffix} · {direction}",
+            widget=forms.NumberInput(attrs=FIGURE_WIDGET))
+
+
+def target_values(form, targets) -> dict:
+    return {target.pk: form.cleaned_data.get(f"target_{target.pk}") for target in targets}
+
+
+class RegistrationForm(forms.Form):
+    registrant = forms.ChoiceField(label=_("Who registers"))
+    note = forms.CharField(label=_("What we commit to"), required=False, max_length=3000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, targets, choices: dict | None, initial_figures=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if choices is None:
+            # Changing a registration: who registers is settled.
+            del self.fields["registrant"]
+        else:
+            labels = dict(RecipientKind.choices)
+            self.fields["registrant"].choices = [
+                (labels[kind], [(f"{kind}:{option.pk}", str(option.full_name if kind == RecipientKind.MEMBER
+                                                             else option)) for option in options])
+                for kind, options in choices.items()]
+            self.options = {f"{kind}:{option.pk}": (kind, option) for kind, options in choices.items()
+                            for option in options}
+        _target_fields(self, targets, label_suffix=_("our pledge"), initial=initial_figures)
+
+    def registrant_values(self) -> dict:
+        kind, option = self.options[self.cleaned_data["registrant"]]
+        return {"kind": kind, {RecipientKind.UNIT: "unit", RecipientKind.COLLECTIVE: "collective",
+                               RecipientKind.MEMBER: "member"}[kind]: option}
+
+
+class ProgressForm(forms.Form):
+    reported_on = forms.DateField(label=_("Date"), widget=DateInput())
+    stage = forms.ModelChoiceField(label=_("Stage"), queryset=Stage.objects.none(), required=False,
+                                   help_text=_("Leave empty to use the stage of the date."))
+    text = forms.CharField(label=_("What was done"), max_length=3000, widget=forms.Textarea(attrs={"rows": 3}))
+    file = forms.FileField(label=_("Evidence (PDF, JPEG or PNG, up to 5 MB)"), required=False)
+
+    def __init__(self, *args, targets, stages, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["stage"].queryset = stages
+        if not stages.exists():
+            del self.fields["stage"]
+        _target_fields(self, targets, label_suffix=_("reached since the last report"))
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            recognise(upload)
+        return upload
+
+
+class RegistrantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, registration):
+        return registration.registrant_name
+
+
+class InspectionForm(forms.ModelForm):
+    class Meta:
+        model = Inspection
+        fields = ("registration", "visited_on", "inspectors", "findings", "support_promised")
+        field_classes = {"registration": RegistrantChoiceField}
+        widgets = {"visited_on": DateInput(), "findings": forms.Textarea(attrs={"rows": 3}),
+                   "support_promised": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, registrations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["registration"].queryset = registrations
+
+
+class FollowUpForm(forms.ModelForm):
+    class Meta:
+        model = Inspection
+        fields = ("follow_up_done_on", "follow_up_note")
+        widgets = {"follow_up_done_on": DateInput(), "follow_up_note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["follow_up_done_on"].required = self.fields["follow_up_note"].required = True
+
+
+class SupportForm(forms.ModelForm):
+    class Meta:
+        model = SupportAction
+        fields = ("registration", "given_on", "description")
+        field_classes = {"registration": RegistrantChoiceField}
+        widgets = {"given_on": DateInput(), "description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, registrations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["registration"].queryset = registrations
+
+
+class ReviewForm(forms.Form):
+    held_on = forms.DateField(label=_("Date of the review"), widget=DateInput())
+    note = forms.CharField(label=_("Conclusions"), required=False, max_length=5000,
+                           widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, standings, final: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = []
+        for standing in standings:
+            pk = standing.registration.pk
+            row = {"standing": standing}
+            if final:
+                self.fields[f"outcome_{pk}"] = forms.ChoiceField(
+                    label=_("Outcome"), choices=Outcome.choices,
+                    initial=Outcome.ACHIEVED if standing.met else Outcome.NOT_ACHIEVED)
+                row["outcome"] = self[f"outcome_{pk}"]
+            self.fields[f"small_award_{pk}"] = forms.CharField(
+                label=_("Award at this review"), required=False, max_length=200,
+                widget=forms.TextInput(attrs={"placeholder": _("e.g. Giấy khen chặng 1")}))
+            row["small_award"] = self[f"small_award_{pk}"]
+            self.rows.append(row)
+
+    def choices_by_registration(self, prefix: str) -> dict:
+        return {int(name.removeprefix(prefix)): value for name, value in self.cleaned_data.items()
+                if name.startswith(prefix) and value}
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AwardProposeForm(forms.ModelForm):
+    class Meta:
+        model = Award
+        fields = ("proposing_unit", "title", "year", "achievements")
+        widgets = {"achievements": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, units, recipient_kind, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposing_unit"].queryset = units
+        titles = AwardTitle.objects.filter(is_active=True)
+        self.fields["title"].queryset = (titles.filter(for_people=True) if recipient_kind == RecipientKind.MEMBER
+                                         else titles.filter(for_collectives=True))
+
+
+class AwardDecideForm(forms.ModelForm):
+    class Meta:
+        model = Award
+        fields = ("decision_number", "decided_on", "issuing_body")
+        widgets = {"decided_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = True
+
+
+class CitationForm(forms.ModelForm):
+    class Meta:
+        model = Award
+        fields = ("citation",)
+        widgets = {"citation": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["citation"].required = True

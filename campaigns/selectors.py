@@ -1,0 +1,146 @@
+"""Reads of campaigns and awards, always scoped by the access policy."""
+
+from django.db.models import Count, Q, Sum
+
+from campaigns.models import (
+    Award,
+    AwardState,
+    Campaign,
+    CampaignState,
+    Forwarding,
+    RecipientKind,
+    Registration,
+    RegistrationFigure,
+    RegistrationState,
+)
+from members.access import Action, policy
+from members.models import Member, Unit
+from movements.models import Collective
+
+
+def campaigns_for(user):
+    """Campaigns the user may read: the launched ones of units at, above or below theirs, and the drafts of the
+    committees they sit on."""
+    if user.is_superuser:
+        return Campaign.objects.select_related("unit")
+    launched = Campaign.objects.exclude(state=CampaignState.DRAFT)
+    below = policy.scope(user, launched, action=Action.VIEW_CAMPAIGNS, path_field="unit__path")
+    above = launched.filter(unit__path__in=policy.ancestor_paths(user))
+    drafts = policy.scope(user, Campaign.objects.filter(state=CampaignState.DRAFT), action=Action.MANAGE_CAMPAIGNS,
+                          path_field="unit__path")
+    return (below | above | drafts).distinct().select_related("unit")
+
+
+def campaigns_of_unit(user, unit: Unit):
+    """The campaigns that concern a unit: launched by it, above it, or below it."""
+    step = Unit.steplen
+    above = [unit.path[:end] for end in range(step, len(unit.path) + 1, step)]
+    return (campaigns_for(user).filter(Q(unit__path__in=above) | Q(unit__path__startswith=unit.path))
+            .annotate(registration_count=Count("registrations", filter=Q(
+                registrations__state=RegistrationState.APPROVED), distinct=True)))
+
+
+def registrations_for(user, campaign: Campaign | None = None):
+    """Registrations the user may read: of units and collectives anywhere they may follow campaigns; of members
+    only where they may see members, and their own."""
+    registrations = Registration.objects.select_related("unit", "member", "collective", "campaign__unit")
+    if campaign is not None:
+        registrations = registrations.filter(campaign=campaign)
+    if user.is_superuser:
+        return registrations
+    public = policy.scope(user, registrations.exclude(kind=RecipientKind.MEMBER), action=Action.VIEW_CAMPAIGNS,
+                          path_field="unit__path")
+    personal = policy.scope_with_own(user, registrations.filter(kind=RecipientKind.MEMBER),
+                                     action=Action.VIEW_MEMBERS, path_field="unit__path", owner_field="member__user")
+    return public | personal
+
+
+def waiting_registrations(user, unit: Unit):
+    """Registrations sent for approval in the unit's subtree that this user may decide."""
+    from campaigns.services import may_review
+
+    waiting = (registrations_for(user).filter(state=RegistrationState.SUBMITTED,
+                                              campaign__state=CampaignState.LAUNCHED)
+               .filter(unit.subtree_q("unit__path")))
+    return [registration for registration in waiting if may_review(user, registration)]
+
+
+def registrant_choices(user, campaign: Campaign) -> dict:
+    """Who this user may register for the campaign, by kind: units, collectives, themselves."""
+    choices = {}
+    if campaign.open_to_units:
+        choices[RecipientKind.UNIT] = list(
+            policy.units(user, Action.REGISTER_FOR_CAMPAIGNS).filter(campaign.unit.subtree_q())
+            .exclude(pk=campaign.unit_id).exclude(
+                pk__in=Registration.objects.filter(campaign=campaign, kind=RecipientKind.UNIT).values("unit")))
+    if campaign.open_to_collectives:
+        choices[RecipientKind.COLLECTIVE] = list(
+            policy.scope(user, Collective.objects.filter(year=campaign.starts_on.year),
+                         action=Action.REGISTER_FOR_CAMPAIGNS, path_field="unit__path")
+            .filter(campaign.unit.subtree_q("unit__path"))
+            .exclude(pk__in=Registration.objects.filter(campaign=campaign).exclude(collective=None)
+                     .values("collective")).select_related("unit"))
+    if campaign.open_to_members:
+        own = Member.objects.filter(user=user, status="active").filter(campaign.unit.subtree_q("unit__path")).exclude(
+            pk__in=Registration.objects.filter(campaign=campaign).exclude(member=None).values("member"))
+        choices[RecipientKind.MEMBER] = list(own.select_related("unit"))
+    return {kind: options for kind, options in choices.items() if options}
+
+
+def forwarding_units(user, campaign: Campaign):
+    """The unions under the campaign's unit whose registrations this user may combine and forward."""
+    return (policy.units(user, Action.REGISTER_FOR_CAMPAIGNS).filter(campaign.unit.subtree_q())
+            .exclude(pk=campaign.unit_id).exclude(kind="branch"))
+
+
+def combined_figures(campaign: Campaign, unit: Unit) -> dict:
+    """A union's registrations for the campaign combined: how many in each state, and the approved pledges summed
+    per target, as the union sends them upward."""
+    below = Registration.objects.filter(campaign=campaign).filter(unit.subtree_q("unit__path"))
+    counts = dict(below.order_by().values_list("state").annotate(n=Count("pk")))
+    totals = dict(RegistrationFigure.objects.filter(registration__in=below.filter(state=RegistrationState.APPROVED))
+                  .order_by().values_list("target_id").annotate(total=Sum("pledged")))
+    return {"counts": counts, "targets": [(target, totals.get(target.pk, 0)) for target in campaign.targets.all()]}
+
+
+def forwardings_for(user, campaign: Campaign):
+    return policy.scope(user, Forwarding.objects.filter(campaign=campaign).select_related("unit", "forwarded_by"),
+                        action=Action.VIEW_CAMPAIGNS, path_field="unit__path")
+
+
+def awards_for(user):
+    return policy.scope(user, Award.objects.select_related("title", "unit", "proposing_unit", "member",
+                                                           "collective"),
+                        action=Action.VIEW_AWARDS, path_field="unit__path")
+
+
+def awards_of_member(member: Member):
+    """A member's decided awards across the years: the history shown on their pages."""
+    return (Award.objects.filter(member=member, state=AwardState.DECIDED).select_related("title")
+            .order_by("-year", "-decided_on", "-id"))
+
+
+def awards_of_collective(collective: Collective):
+    return (Award.objects.filter(collective=collective, state=AwardState.DECIDED).select_related("title")
+            .order_by("-year", "-decided_on", "-id"))
+
+
+def honour_board():
+    """What the public may see: decided awards the committee chose to publish, nothing else."""
+    return (Award.objects.filter(is_published=True, state=AwardState.DECIDED)
+            .select_related("title", "unit").order_by("-year", "-decided_on", "-id"))
+
+
+def standing_member_choices(user, unit: Unit):
+    """The people offered for a campaign's standing emulation unit: members of the subtree who hold an office,
+    a list short enough to choose from at city scale."""
+    return (policy.members(user, Action.VIEW_MEMBERS).filter(unit.subtree_q("unit__path"), status="active",
+                                                            user__role_assignments__isnull=False)
+            .distinct().select_related("unit").order_by("sort_name"))
+
+
+def crumbs(user, unit: Unit) -> list[Unit]:
+    """The units above a page that the reader may open, the page's own unit included when they may."""
+    from members.selectors import visible_ancestors
+
+    return [*visible_ancestors(user, unit), *([unit] if policy.sees(user, unit) else [])]
