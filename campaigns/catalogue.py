@@ -39,6 +39,17 @@ class CampaignTemplate:
         bounds = [starts_on + datetime.timedelta(days=length * n // self.stages) for n in range(self.stages + 1)]
         return [(bounds[n], bounds[n + 1] - datetime.timedelta(days=1)) for n in range(self.stages)]
 
+    def stage_rows(self, today: datetime.date) -> list[dict]:
+        """The stages as the campaign form and service take them; none for a short campaign."""
+        if self.stages < 2:
+            return []
+        return [{"name": name, "starts_on": starts_on, "ends_on": ends_on}
+                for name, (starts_on, ends_on) in zip(self.stage_names, self.stage_dates(today), strict=True)]
+
+    def target_rows(self) -> list[dict]:
+        return [{"name": name, "measure": measure, "direction": direction, "weight": weight}
+                for name, measure, direction, weight in self.targets]
+
 
 H, L = Direction.HIGHER, Direction.LOWER
 

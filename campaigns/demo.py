@@ -21,15 +21,10 @@ from campaigns.models import AwardTitle, Campaign, RecipientKind, ReviewKind
 DAY = datetime.timedelta(days=1)
 
 
-def _targets(key):
-    return [{"name": name, "measure": measure, "direction": direction, "weight": weight}
-            for name, measure, direction, weight in TEMPLATES_BY_KEY[key].targets]
-
-
 def _campaign(admin, unit, key, *, starts_on, ends_on, stages=(), launch=True, **extra):
     template = TEMPLATES_BY_KEY[key]
     campaign = services.campaign_create(
-        actor=admin, unit=unit, template_key=key, targets=_targets(key), stages=list(stages),
+        actor=admin, unit=unit, template_key=key, targets=template.target_rows(), stages=list(stages),
         title=extra.pop("title", f"{template.title} năm {starts_on.year}"), purpose=template.purpose,
         content=template.content, starts_on=starts_on, ends_on=ends_on, coordination_rule=COORDINATION_RULE,
         open_to_units=True, **extra,
@@ -77,8 +72,7 @@ def load_demo_campaigns(*, today: datetime.date | None = None) -> bool:
         youth_month = TEMPLATES_BY_KEY["youth_month"]
         starts_on, ends_on = youth_month.dates(today + 120 * DAY)
         _campaign(admin, hospital, "youth_month", starts_on=starts_on, ends_on=ends_on, launch=False,
-                  stages=[{"name": name, "starts_on": start, "ends_on": end} for name, (start, end)
-                          in zip(youth_month.stage_names, youth_month.stage_dates(today + 120 * DAY), strict=True)])
+                  stages=youth_month.stage_rows(today + 120 * DAY))
 
         week = _campaign(admin, hospital, "for_patients", starts_on=today - 3 * DAY, ends_on=today + 4 * DAY)
         _register(admin, week, branches[:1], rng)

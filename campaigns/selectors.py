@@ -37,7 +37,8 @@ def campaigns_of_unit(user, unit: Unit):
     above = [unit.path[:end] for end in range(step, len(unit.path) + 1, step)]
     return (campaigns_for(user).filter(Q(unit__path__in=above) | Q(unit__path__startswith=unit.path))
             .annotate(registration_count=Count("registrations", filter=Q(
-                registrations__state=RegistrationState.APPROVED), distinct=True)))
+                registrations__state=RegistrationState.APPROVED), distinct=True))
+            .order_by("-starts_on", "-id"))
 
 
 def registrations_for(user, campaign: Campaign | None = None):

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaigns import selectors, services
 from campaigns.forms import AwardDecideForm, AwardProposeForm, CitationForm
 from campaigns.models import AwardState, RecipientKind, ReviewEntry
+from campaigns.templatetags.campaign_tags import figure
 from campaigns.views.base import get_award, get_campaign, get_registration
 from members.access import Action, policy
 from members.forms import add_service_errors
@@ -56,7 +57,7 @@ def award_list(request):
 
 def _recipient_from(request) -> dict:
     """Who the award is for and where the proposal comes from, each read through the access policy."""
-    params = request.GET if request.method == "GET" else request.POST
+    params = request.GET  # the form posts back to its own address, which names the recipient
     year = timezone.localdate().year
     if params.get("entry", "").isdigit():
         try:
@@ -69,7 +70,7 @@ def _recipient_from(request) -> dict:
                  RecipientKind.COLLECTIVE: {"collective": registration.collective},
                  RecipientKind.MEMBER: {"member": registration.member}}[registration.kind]
         summary = _("Ranked %(rank)s with %(score)s points in “%(campaign)s” (%(outcome)s).") % {
-            "rank": entry.rank, "score": entry.score, "campaign": campaign,
+            "rank": entry.rank, "score": figure(entry.score), "campaign": campaign,
             "outcome": entry.get_outcome_display() or entry.review}
         return {**party, "review_entry": entry, "year": entry.review.held_on.year, "summary": summary,
                 "param": f"entry={entry.pk}", "kind": registration.kind}

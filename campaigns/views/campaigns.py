@@ -70,11 +70,7 @@ def _campaign_form_page(request, *, unit, campaign=None, template=None):
                    "open_to_units": "units" in template.open_to,
                    "open_to_collectives": "collectives" in template.open_to,
                    "open_to_members": "members" in template.open_to}
-        target_rows = [{"name": name, "measure": measure, "direction": direction, "weight": weight}
-                       for name, measure, direction, weight in template.targets]
-        stage_rows = ([{"name": name, "starts_on": start, "ends_on": end} for name, (start, end)
-                       in zip(template.stage_names, template.stage_dates(today), strict=True)]
-                      if template.stages > 1 else [])
+        target_rows, stage_rows = template.target_rows(), template.stage_rows(today)
     else:
         initial, target_rows, stage_rows = {"open_to_units": True}, [], []
     form = CampaignForm(request.POST or None, initial=initial, standing_choices=standing_choices)
@@ -227,7 +223,7 @@ def _forward_unit(request, campaign):
 @require_GET
 def campaign_registrations(request, pk):
     campaign = get_campaign(request.user, pk)
-    registrations = selectors.registrations_for(request.user, campaign)
+    registrations = selectors.registrations_for(request.user, campaign).order_by("unit__path", "kind", "id")
     state = request.GET.get("state", "")
     if state in RegistrationState.values:
         registrations = registrations.filter(state=state)
