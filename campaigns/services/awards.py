@@ -17,7 +17,8 @@ from members.models import Member, Unit
 from members.notifications import notify
 from movements.models import Collective, Commitment
 
-__all__ = ["award_move", "award_moves_allowed", "award_propose", "award_publish", "award_unpublish"]
+__all__ = ["award_move", "award_moves_allowed", "award_propose", "award_publish", "award_unpublish",
+           "may_decide_award"]
 
 AWARD_PROPOSED = audit.register_action("award.proposed", gettext_lazy("Award proposed"))
 AWARD_DECIDED = audit.register_action("award.decided", gettext_lazy("Award decided"))
@@ -81,12 +82,12 @@ def award_propose(*, actor, proposing_unit: Unit, title: AwardTitle, year: int, 
     return award
 
 
-def _may_decide(user, award: Award) -> bool:
+def may_decide_award(user, award: Award) -> bool:
     return policy.can(user, Action.MANAGE_AWARDS, award.proposing_unit)
 
 
 def award_moves_allowed(user, award: Award) -> list[str]:
-    return list(AWARD_MOVES) if award.state == AwardState.PROPOSED and _may_decide(user, award) else []
+    return list(AWARD_MOVES) if award.state == AwardState.PROPOSED and may_decide_award(user, award) else []
 
 
 def _locked(award: Award) -> Award:
@@ -107,7 +108,7 @@ def award_move(*, actor, award: Award, name: str, decision_number: str = "", dec
         raise ValidationError({"note": _("Give the reason.")})
     with transaction.atomic():
         award = _locked(award)
-        if not _may_decide(actor, award):
+        if not may_decide_award(actor, award):
             raise PermissionDenied(_("Only the committee that proposed the award records its decision."))
         if award.state != AwardState.PROPOSED:
             raise ValidationError(_("This award is “%(state)s”; that is not possible now.")
@@ -136,7 +137,7 @@ def award_publish(*, actor, award: Award, citation: str) -> Award:
         raise ValidationError({"citation": _("Say in a few lines what they did.")})
     with transaction.atomic():
         award = _locked(award)
-        if not _may_decide(actor, award):
+        if not may_decide_award(actor, award):
             raise PermissionDenied(_("Only the committee that proposed the award publishes it."))
         if award.state != AwardState.DECIDED:
             raise ValidationError(_("Only a decided award goes on the honour board."))
@@ -150,7 +151,7 @@ def award_publish(*, actor, award: Award, citation: str) -> Award:
 def award_unpublish(*, actor, award: Award) -> Award:
     with transaction.atomic():
         award = _locked(award)
-        if not _may_decide(actor, award):
+        if not may_decide_award(actor, award):
             raise PermissionDenied(_("Only the committee that proposed the award publishes it."))
         if not award.is_published:
             raise ValidationError(_("This award is not on the honour board."))

@@ -130,7 +130,7 @@ def award_propose(request):
 
 def _award_page(request, award, *, decide_form=None, citation_form=None):
     moves = services.award_moves_allowed(request.user, award)
-    manages = policy.can(request.user, Action.MANAGE_AWARDS, award.proposing_unit)
+    manages = services.may_decide_award(request.user, award)
     return render(request, "campaigns/award_detail.html", {
         "award": award, "ancestors": selectors.crumbs(request.user, award.unit), "moves": moves,
         "decide_form": decide_form or (AwardDecideForm(initial={"issuing_body": award.issuing_body,
@@ -156,6 +156,8 @@ def award_move(request, pk, name):
     award = get_award(request.user, pk)
     if name not in services.AWARD_MOVES:
         raise Http404
+    if not services.may_decide_award(request.user, award):
+        raise PermissionDenied
     if name == "decide":
         form = AwardDecideForm(request.POST)
         if not form.is_valid():
@@ -179,6 +181,8 @@ def award_move(request, pk, name):
 @require_POST
 def award_publish(request, pk):
     award = get_award(request.user, pk)
+    if not services.may_decide_award(request.user, award):
+        raise PermissionDenied
     form = CitationForm(request.POST)
     if not form.is_valid():
         return _award_page(request, award, citation_form=form)
