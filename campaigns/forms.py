@@ -213,11 +213,13 @@ class ReviewForm(forms.Form):
             if final:
                 self.fields[f"outcome_{pk}"] = forms.ChoiceField(
                     label=_("Outcome"), choices=Outcome.choices,
-                    initial=Outcome.ACHIEVED if standing.met else Outcome.NOT_ACHIEVED)
+                    initial=Outcome.ACHIEVED if standing.met else Outcome.NOT_ACHIEVED,
+                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
                 row["outcome"] = self[f"outcome_{pk}"]
             self.fields[f"small_award_{pk}"] = forms.CharField(
                 label=_("Award at this review"), required=False, max_length=200,
-                widget=forms.TextInput(attrs={"placeholder": _("e.g. Giấy khen chặng 1")}))
+                widget=forms.TextInput(attrs={"placeholder": _("e.g. Giấy khen chặng 1"),
+                                              "class": "form-control form-control-sm"}))
             row["small_award"] = self[f"small_award_{pk}"]
             self.rows.append(row)
 

@@ -1,6 +1,7 @@
 """Reads of campaigns and awards, always scoped by the access policy."""
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from campaigns.models import (
     Award,
@@ -60,7 +61,7 @@ def waiting_registrations(user, unit: Unit):
     """Registrations sent for approval in the unit's subtree that this user may decide."""
     from campaigns.services import may_review
 
-    waiting = (registrations_for(user).filter(state=RegistrationState.SUBMITTED,
+    waiting = (registrations_for(user).order_by("submitted_at", "id").filter(state=RegistrationState.SUBMITTED,
                                               campaign__state=CampaignState.LAUNCHED)
                .filter(unit.subtree_q("unit__path")))
     return [registration for registration in waiting if may_review(user, registration)]
@@ -145,3 +146,21 @@ def crumbs(user, unit: Unit) -> list[Unit]:
     from members.selectors import visible_ancestors
 
     return [*visible_ancestors(user, unit), *([unit] if policy.sees(user, unit) else [])]
+
+
+def home_campaign_tasks(user, unit: Unit | None) -> list[dict]:
+    """What waits for this person in the campaigns of their unit: registrations to decide, and running
+    campaigns they may still register for."""
+    if unit is None:
+        return []
+    tasks = []
+    waiting = waiting_registrations(user, unit)
+    if waiting:
+        tasks.append({"kind": "campaign_approve", "count": len(waiting), "campaign": waiting[0].campaign})
+    today = timezone.localdate()
+    running = (campaigns_of_unit(user, unit).filter(state=CampaignState.LAUNCHED, starts_on__lte=today)
+               .filter(Q(registration_ends_on__gte=today) | Q(registration_ends_on__isnull=True, ends_on__gte=today)))
+    for campaign in running[:3]:
+        if registrant_choices(user, campaign):
+            tasks.append({"kind": "campaign_register", "campaign": campaign})
+    return tasks

@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from campaigns.selectors import home_campaign_tasks
 from members.access import Action, policy
 from members.selectors import current_unit, own_member_record, unit_figures, units_with_roles
 from movements.selectors import home_tasks
@@ -40,5 +41,7 @@ def home(request):
         })
     member = own_member_record(request.user)
     return render(request, "home.html", {
-        "cards": cards, "member": member, "tasks": home_tasks(request.user, member, current_unit(request)),
+        "cards": cards, "member": member,
+        "tasks": home_tasks(request.user, member, current_unit(request))
+        + home_campaign_tasks(request.user, current_unit(request)),
     })

@@ -185,6 +185,14 @@ class AccessPolicy:
         return any(g.role in allowed and unit.path.startswith(g.unit_path) and unit.path != g.unit_path
                    for g in _grants(user))
 
+    def held_units(self, user, action: Action) -> QuerySet[Unit]:
+        """The units where the user holds a role with ``action`` themselves, not the units below them: in whose
+        name they may act (a committee proposes awards as its own union, not as a branch under it)."""
+        if user.is_superuser and user.is_active:
+            return Unit.objects.filter(is_active=True)
+        allowed = RIGHTS[action]
+        return Unit.objects.filter(pk__in=[g.unit_id for g in _grants(user) if g.role in allowed], is_active=True)
+
     def sees(self, user, unit: Unit) -> bool:
         if not (getattr(user, "is_authenticated", False) and user.is_active):
             return False

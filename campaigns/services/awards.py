@@ -53,7 +53,7 @@ def award_propose(*, actor, proposing_unit: Unit, title: AwardTitle, year: int, 
                   member: Member | None = None, collective: Collective | None = None, unit: Unit | None = None,
                   review_entry: ReviewEntry | None = None, commitment: Commitment | None = None) -> Award:
     kind, recipient_unit, name = _recipient(member=member, collective=collective, unit=unit)
-    if not policy.can(actor, Action.MANAGE_AWARDS, proposing_unit):
+    if not policy.held_units(actor, Action.MANAGE_AWARDS).filter(pk=proposing_unit.pk).exists():
         raise PermissionDenied(_("Only the committee of %(unit)s proposes its awards.") % {"unit": proposing_unit})
     if not recipient_unit.is_within(proposing_unit):
         raise ValidationError(_("%(name)s is not under %(unit)s.") % {"name": name, "unit": proposing_unit})

@@ -103,7 +103,7 @@ def award_propose(request):
     recipient_unit = party if isinstance(party, Unit) else party.unit
     step = Unit.steplen
     above = [recipient_unit.path[:end] for end in range(step, len(recipient_unit.path) + 1, step)]
-    units = policy.units(request.user, Action.MANAGE_AWARDS).filter(path__in=above).order_by("-depth")
+    units = policy.held_units(request.user, Action.MANAGE_AWARDS).filter(path__in=above).order_by("-depth")
     if not units.exists():
         raise PermissionDenied
     form = AwardProposeForm(request.POST or None, units=units, recipient_kind=recipient["kind"],

@@ -133,3 +133,11 @@ def test_a_members_pages_show_their_awards_across_years(grassroots_committee, me
     assert "03-QĐ/ĐTN" in profile.content.decode()
     detail = client_for(secretary).get(reverse("members:detail", args=[member.pk]))
     assert len(detail.context["award_history"]) == 2
+
+
+def test_a_committee_proposes_in_its_own_name_not_a_branchs(grassroots_committee, member, advanced, tree):
+    with pytest.raises(PermissionDenied):
+        services.award_propose(actor=grassroots_committee, proposing_unit=tree.branch_a, title=advanced, year=2026,
+                               achievements="x", member=member)
+    page = client_for(grassroots_committee).get(reverse("campaigns:award_propose"), {"member": member.pk})
+    assert list(page.context["form"].fields["proposing_unit"].queryset) == [tree.g1]

@@ -132,3 +132,15 @@ def test_the_campaign_list_and_award_lists_take_the_same_queries(grassroots_comm
     grow(8, 2)
     assert [_queries(client, url) for url in urls] == few
     assert Award.objects.count() == 10
+
+
+def test_the_home_page_says_what_waits_in_the_campaigns(campaign, secretary, sibling_secretary,
+                                                        grassroots_committee, tree):
+    register_unit(sibling_secretary, campaign, tree.branch_b)
+    committee_tasks = client_for(grassroots_committee).get(reverse("home")).context["tasks"]
+    assert {"kind": "campaign_approve", "count": 1, "campaign": campaign} in committee_tasks
+    secretary_tasks = client_for(secretary).get(reverse("home")).context["tasks"]
+    assert [task["campaign"] for task in secretary_tasks if task["kind"] == "campaign_register"] == [campaign]
+    register_unit(secretary, campaign, tree.branch_a)
+    # The secretary may still register themselves as a member (the campaign takes members).
+    assert any(task["kind"] == "campaign_register" for task in client_for(secretary).get(reverse("home")).context["tasks"])
