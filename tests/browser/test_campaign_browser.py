@@ -7,13 +7,22 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from campaigns.models import Award, AwardState, Campaign, CampaignState, Registration, ReviewKind
+from campaigns.models import (
+    Award,
+    AwardKind,
+    AwardLevel,
+    AwardState,
+    AwardTitle,
+    Campaign,
+    CampaignState,
+    Registration,
+    ReviewKind,
+)
 from members.demo import DEMO_PASSWORD, load_demo
 from members.models import Member
 from tests.browser.conftest import screenshot, sign_in
 
-# The award titles come from a data migration, which a transactional test's flush would otherwise remove.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 DAY = datetime.timedelta(days=1)
 
 
@@ -34,6 +43,10 @@ def _submit(page, form="main form[method=post]"):
 def test_a_campaign_from_launch_to_award(page, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     load_demo()
+    # The catalogue comes from a data migration, which an earlier transactional test's flush has emptied.
+    AwardTitle.objects.get_or_create(name="Thanh niên tiên tiến làm theo lời Bác", defaults={
+        "kind": AwardKind.TITLE, "level": AwardLevel.GRASSROOTS, "for_collectives": False,
+        "issuing_body": "Ban Chấp hành Đoàn cơ sở"})
     today = timezone.localdate()
 
     _as(page, "thuongvu")
