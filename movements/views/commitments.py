@@ -195,6 +195,9 @@ def _review_page(request, commitment, return_form=None, evaluation_form=None, co
         "may_review": may_review and commitment.state == CommitmentState.SUBMITTED,
         "ancestors": visible_ancestors(request.user, commitment.member.unit),
         "history": entries_for(policy.audit_entries(request.user), commitment)[:30] if may_review else [],
+        # A confirmed classification is where the year's awards come from.
+        "may_propose_award": commitment.state == CommitmentState.CONFIRMED and bool(commitment.classification)
+        and policy.can(request.user, Action.MANAGE_AWARDS, commitment.member.unit),
     })
 
 

@@ -141,3 +141,24 @@ def test_a_committee_proposes_in_its_own_name_not_a_branchs(grassroots_committee
                                achievements="x", member=member)
     page = client_for(grassroots_committee).get(reverse("campaigns:award_propose"), {"member": member.pk})
     assert list(page.context["form"].fields["proposing_unit"].queryset) == [tree.g1]
+
+
+def test_a_confirmed_classification_leads_to_a_proposal(grassroots_committee, secretary, member, movement_year,
+                                                        advanced, tree):
+    from movements.models import Commitment
+    from tests.movements.helpers import make_commitment
+
+    commitment = make_commitment(member, movement_year)
+    Commitment.objects.filter(pk=commitment.pk).update(state="confirmed", classification="excellent")
+    client = client_for(grassroots_committee)
+    detail = client.get(reverse("movements:commitment", args=[commitment.pk]))
+    assert detail.context["may_propose_award"]
+    assert not client_for(secretary).get(reverse("movements:commitment", args=[commitment.pk])).context[
+        "may_propose_award"]
+    url = f"{reverse('campaigns:award_propose')}?commitment={commitment.pk}"
+    page = client.get(url)
+    assert str(movement_year.year) in page.context["form"].initial["achievements"]
+    client.post(url, {"proposing_unit": tree.g1.pk, "title": advanced.pk, "year": movement_year.year,
+                      "achievements": page.context["form"].initial["achievements"]})
+    award = Award.objects.get()
+    assert (award.commitment, award.member, award.year) == (commitment, member, movement_year.year)
