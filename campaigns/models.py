@@ -142,11 +142,11 @@ class RegistrationState(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
-def _one_party_q() -> Q:
-    """Exactly the field of the kind is set: a unit alone, a collective, or a member."""
-    return (Q(kind=RecipientKind.UNIT, collective__isnull=True, member__isnull=True)
-            | Q(kind=RecipientKind.COLLECTIVE, collective__isnull=False, member__isnull=True)
-            | Q(kind=RecipientKind.MEMBER, collective__isnull=True, member__isnull=False))
+def exactly_one_party(kind_field: str) -> Q:
+    """The field of the kind is set and the other is not: a unit alone, a collective, or a member."""
+    return (Q(**{kind_field: RecipientKind.UNIT}, collective__isnull=True, member__isnull=True)
+            | Q(**{kind_field: RecipientKind.COLLECTIVE}, collective__isnull=False, member__isnull=True)
+            | Q(**{kind_field: RecipientKind.MEMBER}, collective__isnull=True, member__isnull=False))
 
 
 class Registration(models.Model):
@@ -176,7 +176,7 @@ class Registration(models.Model):
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
         constraints = [
-            models.CheckConstraint(condition=_one_party_q(), name="registration_one_party"),
+            models.CheckConstraint(condition=exactly_one_party("kind"), name="registration_one_party"),
             models.UniqueConstraint(fields=["campaign", "unit"], condition=Q(kind=RecipientKind.UNIT),
                                     name="registration_unit_once"),
             models.UniqueConstraint(fields=["campaign", "collective"], condition=Q(collective__isnull=False),
@@ -427,12 +427,6 @@ class AwardState(models.TextChoices):
     NOT_GRANTED = "not_granted", _("Not granted")
 
 
-def _one_recipient_q() -> Q:
-    return (Q(recipient_kind=RecipientKind.UNIT, collective__isnull=True, member__isnull=True)
-            | Q(recipient_kind=RecipientKind.COLLECTIVE, collective__isnull=False, member__isnull=True)
-            | Q(recipient_kind=RecipientKind.MEMBER, collective__isnull=True, member__isnull=False))
-
-
 class Award(models.Model):
     """An award proposed by a committee and decided with a decision number, date and issuing body.
 
@@ -472,7 +466,7 @@ class Award(models.Model):
         verbose_name = _("award")
         verbose_name_plural = _("awards")
         constraints = [
-            models.CheckConstraint(condition=_one_recipient_q(), name="award_one_recipient"),
+            models.CheckConstraint(condition=exactly_one_party("recipient_kind"), name="award_one_recipient"),
             models.CheckConstraint(condition=Q(is_published=False) | Q(state="decided"),
                                    name="award_published_when_decided"),
         ]
