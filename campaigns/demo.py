@@ -27,7 +27,8 @@ def _campaign(admin, unit, key, *, starts_on, ends_on, stages=(), launch=True, *
         actor=admin, unit=unit, template_key=key, targets=template.target_rows(), stages=list(stages),
         title=extra.pop("title", f"{template.title} năm {starts_on.year}"), purpose=template.purpose,
         content=template.content, starts_on=starts_on, ends_on=ends_on, coordination_rule=COORDINATION_RULE,
-        open_to_units=True, **extra,
+        open_to_units=True, open_to_collectives="collectives" in template.open_to,
+        open_to_members="members" in template.open_to, **extra,
         standing_members=list(Member.objects.filter(user__username__in=["bithu", "bithu2"])))
     if launch:
         services.campaign_endorse(actor=admin, campaign=campaign, endorsed_by="Đảng ủy và Ban Giám đốc",

@@ -1,4 +1,4 @@
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
 
@@ -61,3 +61,24 @@ def test_seed_demo_has_activities_initiatives_and_collectives(db):
     assert Attendance.objects.exists()
     assert {InitiativeState.SUBMITTED, InitiativeState.APPLIED} <= set(Initiative.objects.values_list("state", flat=True))
     assert Collective.objects.filter(state="recognised").exists()
+
+
+def test_seed_demo_has_campaigns_in_every_phase_and_an_honour_board(db, settings, tmp_path):
+    from campaigns.models import Award, Campaign, ReviewKind
+    from campaigns.selectors import home_campaign_tasks
+
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert set(Campaign.objects.values_list("state", flat=True)) == {"draft", "launched", "reviewed"}
+    staged = Campaign.objects.get(template_key="autumn_winter")
+    assert staged.stages.count() == 3
+    assert list(staged.reviews.values_list("kind", flat=True)) == [ReviewKind.INTERIM] * 2
+    assert staged.inspections.exists() and staged.forwardings.exists()
+    assert Campaign.objects.get(template_key="days_45").reviews.get().kind == ReviewKind.FINAL
+    assert Award.objects.filter(is_published=True, member__user__username="doanvien").exists()
+    assert Award.objects.filter(state="proposed").exists()
+    bithu = get_user_model().objects.get(username="bithu")
+    # The branch has registered; its collectives may still join the campaigns that take collectives.
+    assert any(task["kind"] == "campaign_register"
+               for task in home_campaign_tasks(bithu, Unit.objects.get(code="bvndgd-khoa-noi")))
