@@ -12,7 +12,7 @@ from campaigns.models import (
     SupportAction,
     Target,
 )
-from campaigns.services import CAMPAIGN_FIELDS
+from campaigns.services import CAMPAIGN_FIELDS, default_outcome
 from members.forms import DateInput
 from movements.uploads import recognise
 
@@ -211,9 +211,11 @@ class ReviewForm(forms.Form):
             pk = standing.registration.pk
             row = {"standing": standing}
             if final:
+                # Only who met every target may go up for a higher award.
+                choices = [(value, label) for value, label in Outcome.choices
+                           if standing.met or value != Outcome.PROPOSED_HIGHER]
                 self.fields[f"outcome_{pk}"] = forms.ChoiceField(
-                    label=_("Outcome"), choices=Outcome.choices,
-                    initial=Outcome.ACHIEVED if standing.met else Outcome.NOT_ACHIEVED,
+                    label=_("Outcome"), choices=choices, initial=default_outcome(standing),
                     widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
                 row["outcome"] = self[f"outcome_{pk}"]
             self.fields[f"small_award_{pk}"] = forms.CharField(
@@ -230,6 +232,10 @@ class ReviewForm(forms.Form):
 
 class NoteForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EntryNoteForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000)
 
 
 class AwardProposeForm(forms.ModelForm):

@@ -167,6 +167,9 @@ class Registration(models.Model):
                              default=RegistrationState.DRAFT, db_index=True)
     return_note = models.TextField(_("reason for returning"), blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # Whoever sent it may not approve it, whatever other office they hold.
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -326,6 +329,12 @@ class Review(models.Model):
                                    | Q(kind="interim", stage__isnull=False), name="review_stage_by_kind"),
         ]
 
+    def save(self, *args, update_fields=None, **kwargs):
+        # A review's date, kind and stage are part of the snapshot; only its conclusions change afterwards.
+        if self.pk is not None and (update_fields is None or set(update_fields) - {"note"}):
+            raise ValidationError(_("A review's figures are frozen once taken."))
+        super().save(*args, update_fields=update_fields, **kwargs)
+
     def __str__(self):
         if self.kind == ReviewKind.FINAL:
             return str(_("Final review of %(campaign)s") % {"campaign": self.campaign})
@@ -351,6 +360,16 @@ class FrozenQuerySet(models.QuerySet):
     def delete(self):
         raise ValidationError(_("A review's figures are frozen once taken."))
 
+    def bulk_create(self, objs, *args, **kwargs):
+        if kwargs.get("update_conflicts"):
+            raise ValidationError(_("A review's figures are frozen once taken."))
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        if set(fields) - ReviewEntry.EDITABLE:
+            raise ValidationError(_("A review's figures are frozen once taken."))
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
 
 class ReviewEntry(models.Model):
     """One registrant's line in a review, frozen: the name, the figures, the score and rank of that day."""
@@ -373,6 +392,8 @@ class ReviewEntry(models.Model):
 
     class Meta:
         ordering = ["registrant_kind", "rank", "registrant_name", "id"]
+        # Related lookups and Django's own machinery use the base manager: it refuses changes too.
+        base_manager_name = "objects"
         verbose_name = _("review entry")
         verbose_name_plural = _("review entries")
         constraints = [models.UniqueConstraint(fields=["review", "registration"], name="review_entry_once")]
@@ -469,6 +490,16 @@ class Award(models.Model):
             models.CheckConstraint(condition=exactly_one_party("recipient_kind"), name="award_one_recipient"),
             models.CheckConstraint(condition=Q(is_published=False) | Q(state="decided"),
                                    name="award_published_when_decided"),
+            # One live proposal of a title per recipient and year (a refused one may be proposed again).
+            models.UniqueConstraint(fields=["title", "year", "member"],
+                                    condition=Q(member__isnull=False) & ~Q(state="not_granted"),
+                                    name="award_once_per_member"),
+            models.UniqueConstraint(fields=["title", "year", "collective"],
+                                    condition=Q(collective__isnull=False) & ~Q(state="not_granted"),
+                                    name="award_once_per_collective"),
+            models.UniqueConstraint(fields=["title", "year", "unit"],
+                                    condition=Q(recipient_kind="unit") & ~Q(state="not_granted"),
+                                    name="award_once_per_unit"),
         ]
         indexes = [models.Index(fields=["is_published", "state"], name="award_honour_board")]
 

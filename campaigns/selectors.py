@@ -15,7 +15,7 @@ from campaigns.models import (
     RegistrationState,
 )
 from members.access import Action, policy
-from members.models import Member, Unit
+from members.models import Member, MemberStatus, Unit, UnitKind
 from movements.models import Collective
 
 
@@ -34,9 +34,7 @@ def campaigns_for(user):
 
 def campaigns_of_unit(user, unit: Unit):
     """The campaigns that concern a unit: launched by it, above it, or below it."""
-    step = Unit.steplen
-    above = [unit.path[:end] for end in range(step, len(unit.path) + 1, step)]
-    return (campaigns_for(user).filter(Q(unit__path__in=above) | Q(unit__path__startswith=unit.path))
+    return (campaigns_for(user).filter(Q(unit__path__in=unit.ancestor_paths()) | Q(unit__path__startswith=unit.path))
             .annotate(registration_count=Count("registrations", filter=Q(
                 registrations__state=RegistrationState.APPROVED), distinct=True))
             .order_by("-starts_on", "-id"))
@@ -61,9 +59,8 @@ def waiting_registrations(user, unit: Unit):
     """Registrations sent for approval in the unit's subtree that this user may decide."""
     from campaigns.services import may_review
 
-    waiting = (registrations_for(user).order_by("submitted_at", "id").filter(state=RegistrationState.SUBMITTED,
-                                              campaign__state=CampaignState.LAUNCHED)
-               .filter(unit.subtree_q("unit__path")))
+    waiting = (registrations_for(user).filter(state=RegistrationState.SUBMITTED, campaign__state=CampaignState.LAUNCHED)
+               .filter(unit.subtree_q("unit__path")).order_by("submitted_at", "id"))
     return [registration for registration in waiting if may_review(user, registration)]
 
 
@@ -72,18 +69,18 @@ def registrant_choices(user, campaign: Campaign) -> dict:
     choices = {}
     if campaign.open_to_units:
         choices[RecipientKind.UNIT] = list(
-            policy.units(user, Action.REGISTER_FOR_CAMPAIGNS).filter(campaign.unit.subtree_q())
+            policy.held_units(user, Action.REGISTER_FOR_CAMPAIGNS).filter(campaign.unit.subtree_q())
             .exclude(pk=campaign.unit_id).exclude(
                 pk__in=Registration.objects.filter(campaign=campaign, kind=RecipientKind.UNIT).values("unit")))
     if campaign.open_to_collectives:
         choices[RecipientKind.COLLECTIVE] = list(
-            policy.scope(user, Collective.objects.filter(year=campaign.starts_on.year),
-                         action=Action.REGISTER_FOR_CAMPAIGNS, path_field="unit__path")
+            Collective.objects.filter(year=campaign.starts_on.year,
+                                      unit__in=policy.held_units(user, Action.REGISTER_FOR_CAMPAIGNS))
             .filter(campaign.unit.subtree_q("unit__path"))
             .exclude(pk__in=Registration.objects.filter(campaign=campaign).exclude(collective=None)
                      .values("collective")).select_related("unit"))
     if campaign.open_to_members:
-        own = Member.objects.filter(user=user, status="active").filter(campaign.unit.subtree_q("unit__path")).exclude(
+        own = Member.objects.filter(user=user, status=MemberStatus.ACTIVE).filter(campaign.unit.subtree_q("unit__path")).exclude(
             pk__in=Registration.objects.filter(campaign=campaign).exclude(member=None).values("member"))
         choices[RecipientKind.MEMBER] = list(own.select_related("unit"))
     return {kind: options for kind, options in choices.items() if options}
@@ -91,8 +88,8 @@ def registrant_choices(user, campaign: Campaign) -> dict:
 
 def forwarding_units(user, campaign: Campaign):
     """The unions under the campaign's unit whose registrations this user may combine and forward."""
-    return (policy.units(user, Action.REGISTER_FOR_CAMPAIGNS).filter(campaign.unit.subtree_q())
-            .exclude(pk=campaign.unit_id).exclude(kind="branch"))
+    return (policy.held_units(user, Action.REGISTER_FOR_CAMPAIGNS).filter(campaign.unit.subtree_q())
+            .exclude(pk=campaign.unit_id).exclude(kind=UnitKind.BRANCH))
 
 
 def combined_figures(campaign: Campaign, unit: Unit) -> dict:
@@ -136,7 +133,7 @@ def honour_board():
 def standing_member_choices(user, unit: Unit):
     """The people offered for a campaign's standing emulation unit: members of the subtree who hold an office,
     a list short enough to choose from at city scale."""
-    return (policy.members(user, Action.VIEW_MEMBERS).filter(unit.subtree_q("unit__path"), status="active",
+    return (policy.members(user, Action.VIEW_MEMBERS).filter(unit.subtree_q("unit__path"), status=MemberStatus.ACTIVE,
                                                             user__role_assignments__isnull=False)
             .distinct().select_related("unit").order_by("sort_name"))
 
@@ -149,18 +146,44 @@ def crumbs(user, unit: Unit) -> list[Unit]:
 
 
 def home_campaign_tasks(user, unit: Unit | None) -> list[dict]:
-    """What waits for this person in the campaigns of their unit: registrations to decide, and running
-    campaigns they may still register for."""
+    """What waits for this person in the campaigns of their unit: registrations to decide, campaign by campaign,
+    and running campaigns they may still register for."""
     if unit is None:
         return []
     tasks = []
-    waiting = waiting_registrations(user, unit)
-    if waiting:
-        tasks.append({"kind": "campaign_approve", "count": len(waiting), "campaign": waiting[0].campaign})
+    waiting = {}
+    for registration in waiting_registrations(user, unit):
+        waiting.setdefault(registration.campaign, []).append(registration)
+    for campaign, registrations in list(waiting.items())[:3]:
+        tasks.append({"kind": "campaign_approve", "count": len(registrations), "campaign": campaign})
     today = timezone.localdate()
-    running = (campaigns_of_unit(user, unit).filter(state=CampaignState.LAUNCHED, starts_on__lte=today)
-               .filter(Q(registration_ends_on__gte=today) | Q(registration_ends_on__isnull=True, ends_on__gte=today)))
-    for campaign in running[:3]:
+    open_now = (campaigns_of_unit(user, unit).filter(state=CampaignState.LAUNCHED, launched_on__lte=today)
+                .filter(Q(registration_ends_on__gte=today) | Q(registration_ends_on__isnull=True, ends_on__gte=today)))
+    for campaign in open_now[:3]:
         if registrant_choices(user, campaign):
             tasks.append({"kind": "campaign_register", "campaign": campaign})
     return tasks
+
+
+def timeline(user, target):
+    """The audit entries about an object that the reader may see: a campaign's carry findings and names from
+    every unit under it, so each is shown only to those who may read the audit log of its unit."""
+    from members.audit import entries_for
+
+    return entries_for(policy.audit_entries(user), target).order_by("created_at", "id")
+
+
+def follow_ups_for(user, campaign: Campaign):
+    """A campaign's inspections and support, those about registrants the reader may see or about no one."""
+    visible = Q(registration__isnull=True) | Q(registration__in=registrations_for(user, campaign).values("pk"))
+    related = ("registration__unit", "registration__member", "registration__collective")
+    return (campaign.inspections.filter(visible).select_related(*related),
+            campaign.support_actions.filter(visible).select_related(*related))
+
+
+def registrations_acted_for(user, campaign: Campaign):
+    """The registrations this user makes for the campaign: their units', in their own office, and their own."""
+    return registrations_for(user, campaign).filter(
+        Q(kind__in=[RecipientKind.UNIT, RecipientKind.COLLECTIVE],
+          unit__in=policy.held_units(user, Action.REGISTER_FOR_CAMPAIGNS))
+        | Q(kind=RecipientKind.MEMBER, member__user=user))

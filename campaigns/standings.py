@@ -57,9 +57,12 @@ def campaign_standings(campaign: Campaign, *, until: datetime.date | None = None
     share_of_time = scoring.elapsed_share(campaign.starts_on, campaign.ends_on, today) if today else None
     standings = []
     for registration in registrations:
+        # Each report carries every target, so a registrant has figures for all of them or for none.
+        has_reported = registration.pk in reached
         figures = [scoring.TargetFigures(target.pk, target.direction, target.weight,
                                          pledged[registration.pk].get(target.pk, Decimal(0)),
-                                         reached[registration.pk].get(target.pk, Decimal(0)))
+                                         reached[registration.pk].get(target.pk, Decimal(0)) if has_reported
+                                         else None)
                    for target in targets]
         standing = Standing(registration, figures, scoring.score(figures), scoring.all_met(figures))
         if share_of_time is not None:

@@ -250,8 +250,7 @@ class AccessPolicy:
 
     def ancestor_paths(self, user) -> list[str]:
         """Paths of every unit at or above the units the user holds a role in: what applies to them."""
-        step = Unit.steplen
-        return sorted({g.unit_path[:end] for g in _grants(user) for end in range(step, len(g.unit_path) + 1, step)})
+        return sorted({path for g in _grants(user) for path in Unit(path=g.unit_path).ancestor_paths()})
 
     # Audit log
 

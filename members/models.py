@@ -58,6 +58,11 @@ class Unit(MP_Node):
     def is_within(self, other: "Unit") -> bool:
         return self.path.startswith(other.path)
 
+    def ancestor_paths(self, *, include_self: bool = True) -> list[str]:
+        """The paths of the units above this one, from the root down (and its own, unless told otherwise)."""
+        end = len(self.path) + (1 if include_self else 0)
+        return [self.path[:length] for length in range(self.steplen, end, self.steplen)]
+
 
 class Gender(models.TextChoices):
     MALE = "male", _("Male")

@@ -43,9 +43,7 @@ def years_for(user):
 
 def years_applying_to(unit: Unit):
     """The published years that govern a unit, opened at it or above it, the latest and closest first."""
-    step = Unit.steplen
-    ancestor_paths = [unit.path[:end] for end in range(step, len(unit.path) + 1, step)]
-    return (MovementYear.objects.filter(unit__path__in=ancestor_paths).exclude(state=YearState.DRAFT)
+    return (MovementYear.objects.filter(unit__path__in=unit.ancestor_paths()).exclude(state=YearState.DRAFT)
             .select_related("unit").order_by("-year", "-unit__depth"))
 
 
@@ -211,9 +209,7 @@ def activities_of_unit(user, unit: Unit):
 
 def activities_for_member(member: Member, year: int):
     """The activities a member was expected at: those of their branch and of every union above it."""
-    step = Unit.steplen
-    paths = [member.unit.path[:end] for end in range(step, len(member.unit.path) + 1, step)]
-    return Activity.objects.filter(unit__path__in=paths, year=year, starts_at__lte=timezone.now())
+    return Activity.objects.filter(unit__path__in=member.unit.ancestor_paths(), year=year, starts_at__lte=timezone.now())
 
 
 @dataclass

@@ -56,3 +56,14 @@ def removed_on_failure():
         for stored in written:
             stored.file.delete(save=False)
         raise
+
+
+def stored_file_response(file, *, content_type: str, name: str):
+    """A stored evidence file, sent to someone the caller has already let through: a PDF is downloaded rather
+    than shown (a browser's PDF viewer runs scripts), and nobody's cache keeps it."""
+    from django.http import FileResponse
+
+    response = FileResponse(file.open("rb"), content_type=content_type,
+                            as_attachment=content_type == "application/pdf", filename=name)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -5,17 +5,17 @@ A decided award may be published on the public honour board with a citation."""
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from campaigns.models import Award, AwardState, AwardTitle, RecipientKind, ReviewEntry
+from campaigns.models import Award, AwardState, AwardTitle, Outcome, RecipientKind, ReviewEntry
 from members import audit
 from members.access import Action, policy
 from members.models import Member, Unit
 from members.notifications import notify
-from movements.models import Collective, Commitment
+from movements.models import Collective, Commitment, CommitmentState
 
 __all__ = ["award_move", "award_moves_allowed", "award_propose", "award_publish", "award_unpublish",
            "may_decide_award"]
@@ -55,8 +55,11 @@ def award_propose(*, actor, proposing_unit: Unit, title: AwardTitle, year: int, 
     kind, recipient_unit, name = _recipient(member=member, collective=collective, unit=unit)
     if not policy.held_units(actor, Action.MANAGE_AWARDS).filter(pk=proposing_unit.pk).exists():
         raise PermissionDenied(_("Only the committee of %(unit)s proposes its awards.") % {"unit": proposing_unit})
-    if not recipient_unit.is_within(proposing_unit):
+    if not recipient_unit.is_within(proposing_unit) or (kind == RecipientKind.UNIT
+                                                        and recipient_unit.pk == proposing_unit.pk):
         raise ValidationError(_("%(name)s is not under %(unit)s.") % {"name": name, "unit": proposing_unit})
+    _check_source(kind, member=member, collective=collective, unit=unit, review_entry=review_entry,
+                  commitment=commitment)
     if not title.is_active:
         raise ValidationError({"title": _("This award is no longer given.")})
     if kind == RecipientKind.MEMBER and not title.for_people:
@@ -67,19 +70,34 @@ def award_propose(*, actor, proposing_unit: Unit, title: AwardTitle, year: int, 
                   recipient_name=name[:200], proposing_unit=proposing_unit, year=year, achievements=achievements,
                   review_entry=review_entry, commitment=commitment, proposed_by=actor,
                   issuing_body=title.issuing_body)
-    award.full_clean(exclude=["proposed_by"])
+    award.full_clean(exclude=["proposed_by"], validate_constraints=False)
     with transaction.atomic():
-        duplicate = Award.objects.filter(title=title, year=year, member=member, collective=collective,
-                                         recipient_kind=kind, unit=recipient_unit).exclude(
-            state=AwardState.NOT_GRANTED)
-        if duplicate.exists():
+        try:
+            with transaction.atomic():
+                award.save()
+        except IntegrityError:
             raise ValidationError(_("%(name)s is already proposed for “%(title)s” in %(year)s.")
-                                  % {"name": name, "title": title, "year": year})
-        award.save()
+                                  % {"name": name, "title": title, "year": year}) from None
         audit.record(action=AWARD_PROPOSED, actor=actor, unit=recipient_unit, target=award,
                      after={"title": str(title), "recipient": name, "year": year,
                             "proposed_by": str(proposing_unit)}, note=achievements[:200])
     return award
+
+
+def _check_source(kind, *, member, collective, unit, review_entry, commitment) -> None:
+    """A proposal that cites a review or a classification cites one about its recipient that supports it."""
+    if commitment is not None and (commitment.member_id != getattr(member, "pk", None)
+                                   or commitment.state != CommitmentState.CONFIRMED or not commitment.classification):
+        raise ValidationError(_("Only a confirmed classification of the member supports a proposal."))
+    if review_entry is not None:
+        registration = review_entry.registration
+        party = {RecipientKind.UNIT: (registration.unit_id, getattr(unit, "pk", None)),
+                 RecipientKind.COLLECTIVE: (registration.collective_id, getattr(collective, "pk", None)),
+                 RecipientKind.MEMBER: (registration.member_id, getattr(member, "pk", None))}[registration.kind]
+        if registration.kind != kind or party[0] != party[1]:
+            raise ValidationError(_("The review cited is not about this recipient."))
+        if review_entry.outcome == Outcome.NOT_ACHIEVED:
+            raise ValidationError(_("The review found the targets not achieved: it does not support an award."))
 
 
 def may_decide_award(user, award: Award) -> bool:

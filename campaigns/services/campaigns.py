@@ -27,7 +27,7 @@ def locked_campaign(campaign: Campaign) -> Campaign:
     return Campaign.objects.select_for_update(of=("self",)).select_related("unit").get(pk=campaign.pk)
 
 
-def _check_manager(actor, campaign_unit: Unit) -> None:
+def check_manager(actor, campaign_unit: Unit) -> None:
     if not policy.can(actor, Action.MANAGE_CAMPAIGNS, campaign_unit):
         raise PermissionDenied(_("Only the committee of %(unit)s runs its campaigns.") % {"unit": campaign_unit})
 
@@ -84,7 +84,7 @@ def _write_parts(campaign, targets, stages, standing_members):
 
 def campaign_create(*, actor, unit: Unit, targets: list[dict], stages: list[dict] = (), standing_members=(),
                     template_key: str = "", **fields) -> Campaign:
-    _check_manager(actor, unit)
+    check_manager(actor, unit)
     campaign = Campaign(unit=unit, template_key=template_key, created_by=actor,
                         **{name: fields[name] for name in CAMPAIGN_FIELDS if name in fields})
     campaign.full_clean(exclude=["created_by"])
@@ -102,19 +102,25 @@ def campaign_update(*, actor, campaign: Campaign, targets: list[dict], stages: l
     """A campaign is edited while it is being prepared; once launched its targets are what people registered to."""
     with transaction.atomic():
         campaign = locked_campaign(campaign)
-        _check_manager(actor, campaign.unit)
+        check_manager(actor, campaign.unit)
         if campaign.state != CampaignState.DRAFT:
             raise ValidationError(_("A launched campaign cannot be changed."))
         before = audit.snapshot(campaign, CAMPAIGN_FIELDS)
         for name in CAMPAIGN_FIELDS:
             if name in fields:
                 setattr(campaign, name, fields[name])
-        # Changed targets need the leadership's endorsement again.
-        campaign.endorsed_on, campaign.endorsed_by = None, ""
+        # Changed targets need the leadership's endorsement again; other edits keep it.
+        targets_before = [[t.name, t.measure, t.direction, t.weight] for t in campaign.targets.all()]
+        targets_changed = targets_before != [[t[name] for name in TARGET_FIELDS] for t in targets]
+        endorsement_before = audit.snapshot(campaign, ("endorsed_by", "endorsed_on"))
+        if targets_changed:
+            campaign.endorsed_on, campaign.endorsed_by = None, ""
         campaign.full_clean(exclude=["created_by"])
         campaign.save()
         _write_parts(campaign, targets, list(stages), standing_members)
-        changed_before, changed_after = audit.changed_fields(before, audit.snapshot(campaign, CAMPAIGN_FIELDS))
+        changed_before, changed_after = audit.changed_fields(
+            {**before, **endorsement_before},
+            audit.snapshot(campaign, (*CAMPAIGN_FIELDS, "endorsed_by", "endorsed_on")))
         audit.record(action=CAMPAIGN_UPDATED, actor=actor, unit=campaign.unit, target=campaign,
                      before=changed_before, after={**changed_after, "targets": len(targets), "stages": len(stages)})
     return campaign
@@ -126,7 +132,7 @@ def campaign_endorse(*, actor, campaign: Campaign, endorsed_by: str, endorsed_on
         raise ValidationError({"endorsed_by": _("Say who endorsed the targets.")})
     with transaction.atomic():
         campaign = locked_campaign(campaign)
-        _check_manager(actor, campaign.unit)
+        check_manager(actor, campaign.unit)
         if campaign.state != CampaignState.DRAFT:
             raise ValidationError(_("The campaign is already launched."))
         if not campaign.targets.exists():
@@ -144,7 +150,7 @@ def campaign_launch(*, actor, campaign: Campaign, launched_on, launch_place: str
         raise ValidationError({"launch_place": _("Say where the launch ceremony is held.")})
     with transaction.atomic():
         campaign = locked_campaign(campaign)
-        _check_manager(actor, campaign.unit)
+        check_manager(actor, campaign.unit)
         if campaign.state != CampaignState.DRAFT:
             raise ValidationError(_("The campaign is already launched."))
         if campaign.endorsed_on is None:

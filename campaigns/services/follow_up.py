@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.models import Campaign, CampaignState, Inspection, Registration, SupportAction
+from campaigns.services.campaigns import locked_campaign
 from members import audit
 from members.access import Action, policy
 from movements.services.base import today
@@ -26,7 +27,7 @@ def may_follow(user, campaign: Campaign) -> bool:
 
 
 def _check(actor, campaign: Campaign, registration: Registration | None, day, field: str) -> None:
-    campaign.refresh_from_db(fields=["state"])
+    """Called inside the write's transaction, on the campaign locked by it."""
     if not may_follow(actor, campaign):
         raise PermissionDenied(_("Only the standing emulation unit of the campaign records this."))
     if campaign.state != CampaignState.LAUNCHED:
@@ -39,15 +40,16 @@ def _check(actor, campaign: Campaign, registration: Registration | None, day, fi
 
 def inspection_record(*, actor, campaign: Campaign, visited_on, inspectors: str, findings: str,
                       support_promised: str = "", registration: Registration | None = None) -> Inspection:
-    _check(actor, campaign, registration, visited_on, "visited_on")
-    inspection = Inspection(campaign=campaign, registration=registration, visited_on=visited_on,
-                            inspectors=inspectors, findings=findings, support_promised=support_promised,
-                            recorded_by=actor)
-    inspection.full_clean(exclude=["recorded_by"])
     with transaction.atomic():
+        campaign = locked_campaign(campaign)
+        _check(actor, campaign, registration, visited_on, "visited_on")
+        inspection = Inspection(campaign=campaign, registration=registration, visited_on=visited_on,
+                                inspectors=inspectors, findings=findings, support_promised=support_promised,
+                                recorded_by=actor)
+        inspection.full_clean(exclude=["recorded_by"])
         inspection.save()
         audit.record(action=INSPECTION_RECORDED, actor=actor,
-                     unit=registration.unit if registration else campaign.unit, target=inspection.campaign,
+                     unit=registration.unit if registration else campaign.unit, target=registration or campaign,
                      after={"visited_on": visited_on.isoformat(), "inspectors": inspectors,
                             "registrant": registration.registrant_name if registration else ""},
                      note=findings[:200])
@@ -60,28 +62,32 @@ def inspection_follow_up(*, actor, inspection: Inspection, done_on, note: str) -
     with transaction.atomic():
         inspection = (Inspection.objects.select_for_update(of=("self",))
                       .select_related("campaign__unit", "registration__unit").get(pk=inspection.pk))
-        _check(actor, inspection.campaign, None, done_on, "follow_up_done_on")
+        _check(actor, locked_campaign(inspection.campaign), None, done_on, "follow_up_done_on")
+        if inspection.follow_up_done_on:
+            raise ValidationError(_("The follow-up of this inspection is already recorded."))
         if done_on < inspection.visited_on:
             raise ValidationError({"follow_up_done_on": _("The follow-up cannot come before the visit.")})
         before = audit.snapshot(inspection, ("follow_up_done_on", "follow_up_note"))
         inspection.follow_up_done_on, inspection.follow_up_note = done_on, note.strip()
         inspection.save(update_fields=["follow_up_done_on", "follow_up_note"])
-        audit.record(action=INSPECTION_FOLLOWED_UP, actor=actor, unit=inspection.campaign.unit,
-                     target=inspection.campaign, before=before,
+        audit.record(action=INSPECTION_FOLLOWED_UP, actor=actor,
+                     unit=inspection.registration.unit if inspection.registration else inspection.campaign.unit,
+                     target=inspection.registration or inspection.campaign, before=before,
                      after=audit.snapshot(inspection, ("follow_up_done_on", "follow_up_note")))
     return inspection
 
 
 def support_record(*, actor, campaign: Campaign, given_on, description: str,
                    registration: Registration | None = None) -> SupportAction:
-    _check(actor, campaign, registration, given_on, "given_on")
-    support = SupportAction(campaign=campaign, registration=registration, given_on=given_on,
-                            description=description, recorded_by=actor)
-    support.full_clean(exclude=["recorded_by"])
     with transaction.atomic():
+        campaign = locked_campaign(campaign)
+        _check(actor, campaign, registration, given_on, "given_on")
+        support = SupportAction(campaign=campaign, registration=registration, given_on=given_on,
+                                description=description, recorded_by=actor)
+        support.full_clean(exclude=["recorded_by"])
         support.save()
         audit.record(action=SUPPORT_RECORDED, actor=actor,
-                     unit=registration.unit if registration else campaign.unit, target=campaign,
+                     unit=registration.unit if registration else campaign.unit, target=registration or campaign,
                      after={"given_on": given_on.isoformat(),
                             "registrant": registration.registrant_name if registration else ""},
                      note=description[:200])

@@ -10,16 +10,17 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Sum
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from campaigns.models import (
     Campaign,
     CampaignState,
+    Direction,
     Forwarding,
     ProgressFigure,
     ProgressReport,
@@ -27,8 +28,11 @@ from campaigns.models import (
     Registration,
     RegistrationFigure,
     RegistrationState,
+    Review,
+    ReviewKind,
     Stage,
 )
+from campaigns.services.campaigns import locked_campaign
 from members import audit
 from members.access import Action, policy
 from members.models import Member, Unit
@@ -42,6 +46,7 @@ __all__ = [
     "may_review",
     "progress_report",
     "registration_forward",
+    "registration_may_change",
     "registration_move",
     "registration_moves_allowed",
     "registration_save",
@@ -80,34 +85,63 @@ REGISTRATION_MOVES = {
 
 
 def may_act_for(user, registration: Registration) -> bool:
-    """The registrant: the member themselves, or the officers of the registering unit or collective's unit."""
+    """The registrant: the member themselves, or the officers of the registering unit (or of the collective's
+    unit) in their own office; the unions above decide, they do not register in a branch's name."""
     if registration.kind == RecipientKind.MEMBER:
         return registration.member.user_id is not None and registration.member.user_id == user.pk
-    return policy.can(user, Action.REGISTER_FOR_CAMPAIGNS, registration.unit)
+    return policy.held_units(user, Action.REGISTER_FOR_CAMPAIGNS).filter(pk=registration.unit_id).exists()
 
 
 def may_review(user, registration: Registration) -> bool:
-    """The level above the registrant: the union above a unit; the unit's officers for a member or collective."""
-    if registration.kind == RecipientKind.UNIT:
-        return policy.can_above(user, Action.REVIEW_REGISTRATIONS, registration.unit)
-    if registration.kind == RecipientKind.MEMBER and registration.member.user_id == user.pk:
+    """The level above the registrant, never the one who sent it: the union above a unit or a collective's
+    unit; the unit's officers for a member."""
+    if registration.submitted_by_id is not None and registration.submitted_by_id == user.pk:
         return False
-    return policy.can(user, Action.REVIEW_REGISTRATIONS, registration.unit)
+    if registration.kind == RecipientKind.MEMBER:
+        return registration.member.user_id != user.pk and policy.can(user, Action.REVIEW_REGISTRATIONS,
+                                                                     registration.unit)
+    return policy.can_above(user, Action.REVIEW_REGISTRATIONS, registration.unit)
+
+
+def _open_refusal(campaign: Campaign, *, returned: bool = False) -> str | None:
+    """Why a registration cannot be sent now, or None. A returned one may be sent again until the campaign ends,
+    since it was sent in time."""
+    if campaign.state != CampaignState.LAUNCHED:
+        return _("Registration is open only while the campaign is launched.")
+    if campaign.launched_on and today() < campaign.launched_on:
+        return _("Registration opens with the launch ceremony on %(day)s.") % {
+            "day": campaign.launched_on.strftime("%d/%m/%Y")}
+    last_day = campaign.ends_on if returned else campaign.last_registration_day
+    if today() > last_day:
+        return _("Registration closed on %(day)s.") % {"day": last_day.strftime("%d/%m/%Y")}
+    return None
+
+
+def _check_open(campaign: Campaign, *, returned: bool = False) -> None:
+    refusal = _open_refusal(campaign, returned=returned)
+    if refusal:
+        raise ValidationError(refusal)
+
+
+def registration_may_change(user, registration: Registration) -> bool:
+    """Whether the registrant may still change and send it: not sent yet or returned, and within the window."""
+    return (registration.state in (R.DRAFT, R.RETURNED) and may_act_for(user, registration)
+            and _open_refusal(registration.campaign, returned=registration.state == R.RETURNED) is None)
 
 
 def registration_moves_allowed(user, registration: Registration) -> list[str]:
     if registration.campaign.state != CampaignState.LAUNCHED:
         return []
-    return [name for name, move in REGISTRATION_MOVES.items() if registration.state in move.sources
-            and (may_act_for if move.by == REGISTRANT else may_review)(user, registration)]
-
-
-def _check_open(campaign: Campaign) -> None:
-    if campaign.state != CampaignState.LAUNCHED:
-        raise ValidationError(_("Registration is open only while the campaign is launched."))
-    if today() > campaign.last_registration_day:
-        raise ValidationError(_("Registration closed on %(day)s.")
-                              % {"day": campaign.last_registration_day.strftime("%d/%m/%Y")})
+    moves = []
+    for name, move in REGISTRATION_MOVES.items():
+        if registration.state not in move.sources:
+            continue
+        if move.by == REGISTRANT:
+            if registration_may_change(user, registration):
+                moves.append(name)
+        elif may_review(user, registration):
+            moves.append(name)
+    return moves
 
 
 def _registrant_unit(campaign: Campaign, kind: str, unit: Unit | None, collective: Collective | None,
@@ -127,13 +161,20 @@ def _registrant_unit(campaign: Campaign, kind: str, unit: Unit | None, collectiv
     return registrant_unit
 
 
-def _checked_figures(campaign: Campaign, values: dict) -> dict:
-    figures = {}
+def _checked_figures(campaign: Campaign, values: dict, *, pledging: bool) -> dict:
+    """A figure for every target, 0 or more; a pledge above 0 on each higher-is-better target, since every
+    target counts in the score."""
+    figures, errors = {}, {}
     for target in campaign.targets.all():
         value = values.get(target.pk)
         if value is None or value < 0:
-            raise ValidationError({f"target_{target.pk}": _("Give a figure of 0 or more.")})
-        figures[target] = Decimal(value)
+            errors[f"target_{target.pk}"] = _("Give a figure of 0 or more.")
+        elif pledging and target.direction == Direction.HIGHER and value == 0:
+            errors[f"target_{target.pk}"] = _("Pledge more than 0: every target counts in the score.")
+        else:
+            figures[target] = Decimal(value)
+    if errors:
+        raise ValidationError(errors)
     return figures
 
 
@@ -143,9 +184,9 @@ def registration_save(*, actor, campaign: Campaign, pledges: dict, note: str = "
                       member: Member | None = None) -> Registration:
     """Create a registration, or change one that is not sent or was returned; ``submit`` sends it at once."""
     with transaction.atomic():
-        campaign = Campaign.objects.select_related("unit").get(pk=campaign.pk)
-        _check_open(campaign)
+        campaign = locked_campaign(campaign)
         if registration is None:
+            _check_open(campaign)
             registration = Registration(
                 campaign=campaign, kind=kind, unit=_registrant_unit(campaign, kind, unit, collective, member),
                 collective=collective if kind == RecipientKind.COLLECTIVE else None,
@@ -159,15 +200,22 @@ def registration_save(*, actor, campaign: Campaign, pledges: dict, note: str = "
                             .select_related("unit", "member", "collective").get(pk=registration.pk))
             if registration.state not in (R.DRAFT, R.RETURNED):
                 raise ValidationError(_("A registration is changed only before it is sent or after it is returned."))
+            _check_open(campaign, returned=registration.state == R.RETURNED)
         if not may_act_for(actor, registration):
             raise PermissionDenied(_("You cannot register for %(name)s.") % {"name": registration.registrant_name})
-        figures = _checked_figures(campaign, pledges)
+        figures = _checked_figures(campaign, pledges, pledging=True)
         previous = registration.state
         registration.note = note
         if submit:
-            registration.state, registration.submitted_at = R.SUBMITTED, timezone.now()
-        registration.full_clean(exclude=["created_by", "campaign", "unit", "member", "collective"])
-        registration.save()
+            registration.state, registration.submitted_at, registration.submitted_by = R.SUBMITTED, timezone.now(), actor
+        registration.full_clean(exclude=["created_by", "submitted_by", "campaign", "unit", "member", "collective"])
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError:
+            # Someone registered the same party a moment ago.
+            raise ValidationError(_("%(name)s is already registered for this campaign.")
+                                  % {"name": registration.registrant_name}) from None
         for target, pledged in figures.items():
             RegistrationFigure.objects.update_or_create(registration=registration, target=target,
                                                         defaults={"pledged": pledged})
@@ -193,12 +241,12 @@ def registration_move(*, actor, registration: Registration, name: str, note: str
             raise ValidationError(_("This registration is “%(state)s”; that is not possible now.")
                                   % {"state": registration.get_state_display()})
         if name == "submit":
-            _check_open(registration.campaign)
+            _check_open(registration.campaign, returned=registration.state == R.RETURNED)
         previous = registration.state
         registration.state = move.target
         now = timezone.now()
         if name == "submit":
-            registration.submitted_at = now
+            registration.submitted_at, registration.submitted_by = now, actor
         else:
             registration.decided_at = now
             registration.return_note = note.strip() if name == "return" else ""
@@ -218,19 +266,23 @@ def registration_move(*, actor, registration: Registration, name: str, note: str
 def registration_forward(*, actor, campaign: Campaign, unit: Unit, note: str = "") -> Forwarding:
     """A union combines the approved registrations of its subtree and sends the whole to the union above."""
     with transaction.atomic():
-        campaign = Campaign.objects.select_for_update(of=("self",)).select_related("unit").get(pk=campaign.pk)
-        if not policy.can(actor, Action.REGISTER_FOR_CAMPAIGNS, unit):
+        campaign = locked_campaign(campaign)
+        if not policy.held_units(actor, Action.REGISTER_FOR_CAMPAIGNS).filter(pk=unit.pk).exists():
             raise PermissionDenied(_("Only the officers of %(unit)s forward its registrations.") % {"unit": unit})
         if not unit.is_within(campaign.unit) or unit.pk == campaign.unit_id:
             raise ValidationError(_("%(unit)s is not under the union that launched the campaign.") % {"unit": unit})
-        _check_open(campaign)
+        # Combining comes after registration closes as often as before it; only a finished campaign is too late.
+        if campaign.state != CampaignState.LAUNCHED:
+            raise ValidationError(_("The campaign is not running."))
         if Forwarding.objects.filter(campaign=campaign, unit=unit).exists():
             raise ValidationError(_("%(unit)s has already forwarded its registrations.") % {"unit": unit})
         below = Registration.objects.filter(campaign=campaign).filter(unit.subtree_q("unit__path"))
-        waiting = below.filter(state=R.SUBMITTED).count()
+        # The union's own registration is decided above it: it does not hold up the forwarding.
+        waiting = below.filter(state=R.SUBMITTED).exclude(kind=RecipientKind.UNIT, unit=unit).count()
         if waiting:
-            raise ValidationError(_("%(count)s registrations still wait for approval: decide them first.")
-                                  % {"count": waiting})
+            raise ValidationError(ngettext(
+                "%(count)s registration still waits for approval: decide it first.",
+                "%(count)s registrations still wait for approval: decide them first.", waiting) % {"count": waiting})
         approved = below.filter(state=R.APPROVED)
         count = approved.count()
         if not count:
@@ -246,12 +298,19 @@ def registration_forward(*, actor, campaign: Campaign, unit: Unit, note: str = "
 
 
 def _stage_for(campaign: Campaign, stage: Stage | None, reported_on) -> Stage | None:
+    """The stage of the report's date; a stage chosen must be that one, and not one already reviewed, whose
+    figures are frozen."""
     stages = list(campaign.stages.all())
-    if stage is None:
-        return next((s for s in stages if s.starts_on <= reported_on <= s.ends_on), None)
-    if stage.campaign_id != campaign.pk:
-        raise ValidationError({"stage": _("Choose a stage of this campaign.")})
-    return stage
+    of_the_day = next((s for s in stages if s.starts_on <= reported_on <= s.ends_on), None)
+    if stage is not None and (stage.campaign_id != campaign.pk or stage != of_the_day):
+        raise ValidationError({"stage": _("The date does not fall in this stage.")})
+    reviewed_until = (Review.objects.filter(campaign=campaign, kind=ReviewKind.INTERIM)
+                      .aggregate(day=Max("stage__ends_on"))["day"])
+    if reviewed_until and reported_on <= reviewed_until:
+        raise ValidationError({"reported_on": _("The stages up to %(day)s are reviewed and their figures frozen: "
+                                                "report what was reached after it.")
+                               % {"day": reviewed_until.strftime("%d/%m/%Y")}})
+    return of_the_day
 
 
 def progress_report(*, actor, registration: Registration, reported_on, text: str, figures: dict,
@@ -261,14 +320,14 @@ def progress_report(*, actor, registration: Registration, reported_on, text: str
     with removed_on_failure() as written, transaction.atomic():
         registration = (Registration.objects.select_for_update(of=("self",))
                         .select_related("campaign__unit", "unit", "member", "collective").get(pk=registration.pk))
-        campaign = registration.campaign
+        campaign = locked_campaign(registration.campaign)
         if not may_act_for(actor, registration):
             raise PermissionDenied(_("Only the registrant reports its progress."))
         if campaign.state != CampaignState.LAUNCHED or registration.state != R.APPROVED:
             raise ValidationError(_("Progress is reported on an approved registration while the campaign runs."))
-        if reported_on > today() or reported_on < campaign.starts_on:
-            raise ValidationError({"reported_on": _("Give a date between the start of the campaign and today.")})
-        checked = _checked_figures(campaign, figures)
+        if reported_on > min(today(), campaign.ends_on) or reported_on < campaign.starts_on:
+            raise ValidationError({"reported_on": _("Give a date within the campaign, and not after today.")})
+        checked = _checked_figures(campaign, figures, pledging=False)
         report = ProgressReport(registration=registration, reported_on=reported_on, text=text, created_by=actor,
                                 stage=_stage_for(campaign, stage, reported_on))
         report.full_clean(exclude=["created_by", "file"])

@@ -3,16 +3,15 @@
 A review's entries never change once taken (ReviewEntry refuses it); the conclusions and each entry's note stay
 editable. The final review ends the campaign."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from campaigns.models import Campaign, CampaignState, Outcome, Review, ReviewEntry, ReviewKind, Stage
-from campaigns.services.campaigns import locked_campaign
+from campaigns.services.campaigns import check_manager, locked_campaign
 from campaigns.standings import campaign_standings
 from members import audit
-from members.access import Action, policy
 from movements.services.base import today
 
 __all__ = ["default_outcome", "review_entry_note_update", "review_note_update", "review_take"]
@@ -25,11 +24,6 @@ def default_outcome(standing) -> str:
     return Outcome.ACHIEVED if standing.met else Outcome.NOT_ACHIEVED
 
 
-def _check_manager(actor, campaign: Campaign) -> None:
-    if not policy.can(actor, Action.MANAGE_CAMPAIGNS, campaign.unit):
-        raise PermissionDenied(_("Only the committee of %(unit)s reviews its campaigns.") % {"unit": campaign.unit})
-
-
 def review_take(*, actor, campaign: Campaign, kind: str, held_on, note: str = "", stage: Stage | None = None,
                 outcomes: dict | None = None, small_awards: dict | None = None) -> Review:
     """Freeze the standings: for an interim review, from the reports dated up to the end of its stage.
@@ -39,7 +33,7 @@ def review_take(*, actor, campaign: Campaign, kind: str, held_on, note: str = ""
     outcomes, small_awards = outcomes or {}, small_awards or {}
     with transaction.atomic():
         campaign = locked_campaign(campaign)
-        _check_manager(actor, campaign)
+        check_manager(actor, campaign.unit)
         if campaign.state != CampaignState.LAUNCHED:
             raise ValidationError(_("Only a running campaign is reviewed."))
         if held_on > today():
@@ -47,8 +41,9 @@ def review_take(*, actor, campaign: Campaign, kind: str, held_on, note: str = ""
         if kind == ReviewKind.INTERIM:
             if stage is None or stage.campaign_id != campaign.pk:
                 raise ValidationError({"stage": _("Choose a stage of this campaign.")})
-            if held_on < stage.starts_on:
-                raise ValidationError({"held_on": _("A stage is reviewed once it has begun.")})
+            if held_on < stage.ends_on:
+                raise ValidationError({"held_on": _("A stage is reviewed once it has ended, on %(day)s or after.")
+                                       % {"day": stage.ends_on.strftime("%d/%m/%Y")}})
             if Review.objects.filter(campaign=campaign, stage=stage).exists():
                 raise ValidationError({"stage": _("%(stage)s has already been reviewed.") % {"stage": stage}})
             until = stage.ends_on
@@ -56,6 +51,10 @@ def review_take(*, actor, campaign: Campaign, kind: str, held_on, note: str = ""
             stage, until = None, None
             if held_on < campaign.starts_on:
                 raise ValidationError({"held_on": _("The final review comes after the campaign has begun.")})
+        last_review = campaign.reviews.order_by("-held_on").first()
+        if last_review and held_on < last_review.held_on:
+            raise ValidationError({"held_on": _("A review cannot come before the one held on %(day)s.")
+                                   % {"day": last_review.held_on.strftime("%d/%m/%Y")}})
         _targets, standings = campaign_standings(campaign, until=until)
         if not standings:
             raise ValidationError(_("No registration has been approved: there is nothing to review."))
@@ -78,7 +77,8 @@ def review_take(*, actor, campaign: Campaign, kind: str, held_on, note: str = ""
                 registrant_name=registration.registrant_name[:200], unit_name=registration.unit.name[:200],
                 rank=standing.rank, score=standing.score, outcome=outcome,
                 small_award=(small_awards.get(registration.pk) or "").strip()[:200],
-                figures={str(figure.target_id): {"pledged": str(figure.pledged), "reached": str(figure.reached),
+                figures={str(figure.target_id): {"pledged": str(figure.pledged),
+                                                 "reached": None if figure.reached is None else str(figure.reached),
                                                  "direction": figure.direction}
                          for figure in standing.figures}))
         ReviewEntry.objects.bulk_create(entries)
@@ -95,7 +95,7 @@ def review_take(*, actor, campaign: Campaign, kind: str, held_on, note: str = ""
 def review_note_update(*, actor, review: Review, note: str) -> Review:
     with transaction.atomic():
         review = Review.objects.select_for_update(of=("self",)).select_related("campaign__unit").get(pk=review.pk)
-        _check_manager(actor, review.campaign)
+        check_manager(actor, review.campaign.unit)
         before = review.note
         review.note = note
         review.full_clean(exclude=["created_by", "stage"])
@@ -109,9 +109,9 @@ def review_entry_note_update(*, actor, entry: ReviewEntry, note: str) -> ReviewE
     with transaction.atomic():
         entry = (ReviewEntry.objects.select_for_update(of=("self",)).select_related("review__campaign__unit")
                  .get(pk=entry.pk))
-        _check_manager(actor, entry.review.campaign)
+        check_manager(actor, entry.review.campaign.unit)
         before = entry.note
-        entry.note = note[:2000]
+        entry.note = note
         entry.save(update_fields=["note"])
         audit.record(action=REVIEW_NOTE_UPDATED, actor=actor, unit=entry.review.campaign.unit,
                      target=entry.review.campaign, before={"note": before}, after={"note": entry.note},

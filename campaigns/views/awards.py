@@ -20,8 +20,7 @@ from campaigns.views.base import get_award, get_campaign, get_registration
 from members.access import Action, policy
 from members.forms import add_service_errors
 from members.models import Unit
-from members.selectors import working_unit
-from movements.selectors import object_timeline
+from members.selectors import visible_ancestors, working_unit
 from movements.views.base import get_commitment
 from movements.views.collectives import get_collective
 
@@ -50,7 +49,7 @@ def award_list(request):
     page = Paginator(awards, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     query = "&".join(f"{name}={value}" for name, value in (("state", state), ("year", year)) if value)
     return render(request, "campaigns/award_list.html", {
-        "unit": unit, "ancestors": selectors.crumbs(request.user, unit)[:-1], "page": page, "state": state,
+        "unit": unit, "ancestors": visible_ancestors(request.user, unit), "page": page, "state": state,
         "year": year, "states": AwardState.choices, "query": query,
     })
 
@@ -101,8 +100,8 @@ def award_propose(request):
     recipient = _recipient_from(request)
     party = recipient.get("member") or recipient.get("collective") or recipient.get("unit")
     recipient_unit = party if isinstance(party, Unit) else party.unit
-    step = Unit.steplen
-    above = [recipient_unit.path[:end] for end in range(step, len(recipient_unit.path) + 1, step)]
+    # A committee proposes for those under it; a union's own award comes from the level above.
+    above = recipient_unit.ancestor_paths(include_self=not isinstance(party, Unit))
     units = policy.held_units(request.user, Action.MANAGE_AWARDS).filter(path__in=above).order_by("-depth")
     if not units.exists():
         raise PermissionDenied
@@ -140,7 +139,7 @@ def _award_page(request, award, *, decide_form=None, citation_form=None):
                                            if manages and award.state == AwardState.DECIDED
                                            and not award.is_published else None),
         "manages": manages,
-        "timeline": object_timeline(award),
+        "timeline": selectors.timeline(request.user, award),
     })
 
 
@@ -199,6 +198,8 @@ def award_publish(request, pk):
 @require_POST
 def award_unpublish(request, pk):
     award = get_award(request.user, pk)
+    if not services.may_decide_award(request.user, award):
+        raise PermissionDenied
     try:
         services.award_unpublish(actor=request.user, award=award)
     except ValidationError as error:

@@ -35,7 +35,7 @@ def get_award(user, pk) -> Award:
     (outside their reach) or is refused (inside it, without the right)."""
     try:
         award = Award.objects.select_related("title", "unit", "proposing_unit", "member__user", "collective",
-                                             "review_entry__review").get(pk=pk)
+                                             "review_entry__review__campaign", "review_entry__review__stage").get(pk=pk)
     except (Award.DoesNotExist, ValueError):
         raise Http404 from None
     if award.member_id and award.member.user_id == user.pk:

@@ -21,8 +21,7 @@ from campaigns.standings import campaign_standings
 from campaigns.views.base import get_campaign, get_campaign_to_manage, visible_standings
 from members.access import Action, policy
 from members.forms import add_service_errors
-from members.selectors import current_unit, working_unit
-from movements.selectors import object_timeline
+from members.selectors import current_unit, visible_ancestors, working_unit
 
 __all__ = [
     "campaign_create",
@@ -47,7 +46,7 @@ def campaign_list(request):
         campaigns = campaigns.filter(state=state)
     page = Paginator(campaigns, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "campaigns/campaign_list.html", {
-        "unit": unit, "ancestors": selectors.crumbs(request.user, unit)[:-1], "page": page, "state": state,
+        "unit": unit, "ancestors": visible_ancestors(request.user, unit), "page": page, "state": state,
         "states": CampaignState.choices, "query": f"state={state}" if state else "",
         "may_create": policy.can(request.user, Action.MANAGE_CAMPAIGNS, unit),
     })
@@ -98,7 +97,7 @@ def _campaign_form_page(request, *, unit, campaign=None, template=None):
     return render(request, "campaigns/campaign_form.html", {
         "form": form, "targets": targets, "stages": stages, "unit": unit, "campaign": campaign,
         "template": template, "templates": TEMPLATES if campaign is None else (),
-        "ancestors": selectors.crumbs(request.user, unit)[:-1],
+        "ancestors": visible_ancestors(request.user, unit),
     })
 
 
@@ -124,37 +123,37 @@ def _campaign_page(request, campaign, *, endorse_form=None, launch_form=None):
     user = request.user
     manages = policy.can(user, Action.MANAGE_CAMPAIGNS, campaign.unit)
     today = timezone.localdate()
-    targets, standings = campaign_standings(campaign, today=today)
-    visible = visible_standings(user, standings)
+    running = campaign.state == CampaignState.LAUNCHED
+    stages = list(campaign.stages.all())
+    behind = []
+    if running:
+        _targets, standings = campaign_standings(campaign, today=today)
+        behind = [standing for standing in visible_standings(user, standings) if standing.lagging]
     registrations = selectors.registrations_for(user, campaign)
     reviews = list(campaign.reviews.select_related("stage"))
     reviewed_stage_ids = {review.stage_id for review in reviews}
-    running = campaign.state == CampaignState.LAUNCHED
+    inspections, support_actions = selectors.follow_ups_for(user, campaign)
     return render(request, "campaigns/campaign_detail.html", {
         "campaign": campaign, "ancestors": selectors.crumbs(user, campaign.unit),
-        "targets": targets, "stages": list(campaign.stages.all()), "reviews": reviews,
+        "targets": list(campaign.targets.all()), "stages": stages, "reviews": reviews,
         "standing_members": campaign.standing_members.select_related("unit"),
-        "behind": [standing for standing in visible if standing.lagging] if running else [],
-        "top": visible[:5],
-        "my_registrations": registrations.filter(created_by=user) if user.is_authenticated else [],
+        "behind": behind,
+        "my_registrations": selectors.registrations_acted_for(user, campaign),
         "counts": dict(registrations.order_by().values_list("state").annotate(n=Count("pk"))),
-        "inspections": campaign.inspections.select_related("registration__unit", "registration__member",
-                                                           "registration__collective")[:10],
-        "support_actions": campaign.support_actions.select_related("registration__unit", "registration__member",
-                                                                   "registration__collective")[:10],
+        "inspections": inspections[:10], "support_actions": support_actions[:10],
         "forwardings": selectors.forwardings_for(user, campaign),
         "manages": manages, "follows": running and may_follow(user, campaign),
         "may_register": running and today <= campaign.last_registration_day
         and bool(selectors.registrant_choices(user, campaign)),
-        "stages_to_review": [stage for stage in campaign.stages.all() if stage.pk not in reviewed_stage_ids
-                             and stage.starts_on <= today] if manages and running else [],
+        "stages_to_review": [stage for stage in stages if stage.pk not in reviewed_stage_ids
+                             and stage.ends_on <= today] if manages and running else [],
         "may_final_review": manages and running and today >= campaign.starts_on,
         "endorse_form": endorse_form or (EndorseForm(initial={"endorsed_on": today})
                                          if manages and campaign.state == CampaignState.DRAFT else None),
         "launch_form": launch_form or (LaunchForm(initial={"launched_on": today})
                                        if manages and campaign.state == CampaignState.DRAFT
                                        and campaign.endorsed_on else None),
-        "timeline": object_timeline(campaign), "final": ReviewKind.FINAL, "today": today,
+        "timeline": selectors.timeline(user, campaign), "final": ReviewKind.FINAL,
     })
 
 
@@ -222,7 +221,10 @@ def _forward_unit(request, campaign):
 @login_required
 @require_GET
 def campaign_registrations(request, pk):
-    campaign = get_campaign(request.user, pk)
+    return _registrations_page(request, get_campaign(request.user, pk))
+
+
+def _registrations_page(request, campaign, typed_note=""):
     registrations = selectors.registrations_for(request.user, campaign).order_by("unit__path", "kind", "id")
     state = request.GET.get("state", "")
     if state in RegistrationState.values:
@@ -237,7 +239,7 @@ def campaign_registrations(request, pk):
         "state": state, "states": RegistrationState.choices, "query": f"state={state}" if state else "",
         "forward_unit": forward_unit, "combined": combined,
         "forwarded": forward_unit is not None and campaign.forwardings.filter(unit=forward_unit).first(),
-        "running": campaign.state == CampaignState.LAUNCHED,
+        "running": campaign.state == CampaignState.LAUNCHED, "typed_note": typed_note,
     })
 
 
@@ -253,6 +255,7 @@ def campaign_forward(request, pk):
                                       note=request.POST.get("note", "")[:2000])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return _registrations_page(request, campaign, typed_note=request.POST.get("note", ""))
     else:
         messages.success(request, _("The combined registrations of %(unit)s were forwarded to %(above)s.")
                          % {"unit": unit, "above": campaign.unit})

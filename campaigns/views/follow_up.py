@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from campaigns import selectors, services
 from campaigns.forms import FollowUpForm, InspectionForm, SupportForm
-from campaigns.models import CampaignState, Inspection
+from campaigns.models import CampaignState, Inspection, RegistrationState
 from campaigns.views.base import get_campaign
 from members.forms import add_service_errors
 
@@ -29,7 +29,7 @@ def _follow_up_page(request, campaign, form_class, *, record, heading, success):
     if campaign.state != CampaignState.LAUNCHED:
         messages.error(request, _("The campaign is not running."))
         return redirect("campaigns:campaign", pk=campaign.pk)
-    registrations = selectors.registrations_for(request.user, campaign).exclude(state="draft")
+    registrations = selectors.registrations_for(request.user, campaign).exclude(state=RegistrationState.DRAFT)
     form = form_class(request.POST or None, registrations=registrations, initial={
         "visited_on": timezone.localdate(), "given_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -69,6 +69,10 @@ def inspection_follow_up(request, pk):
     except (Inspection.DoesNotExist, ValueError):
         raise Http404 from None
     campaign = _followed_campaign(request.user, inspection.campaign_id)
+    if inspection.follow_up_done_on or campaign.state != CampaignState.LAUNCHED:
+        messages.error(request, _("The follow-up of this inspection is already recorded.") if inspection.follow_up_done_on
+                       else _("The campaign is not running."))
+        return redirect("campaigns:campaign", pk=campaign.pk)
     form = FollowUpForm(request.POST or None, initial={"follow_up_done_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,7 +4,7 @@ approval, and the progress reports with their evidence files."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from campaigns.models import CampaignState, ProgressReport, RegistrationState
 from campaigns.standings import campaign_standings
 from campaigns.views.base import get_campaign, get_registration
 from members.forms import add_service_errors
-from movements.selectors import object_timeline
+from movements.uploads import stored_file_response
 
 __all__ = [
     "progress_create",
@@ -34,7 +34,8 @@ def _registration_form_page(request, campaign, *, registration=None):
     if registration is None:
         choices = selectors.registrant_choices(request.user, campaign)
         if not choices:
-            raise PermissionDenied
+            raise PermissionDenied(_("There is no one left that you may register for this campaign: your unit and "
+                                     "you are registered already, or the campaign takes registrations from others."))
     initial_figures = ({figure.target_id: figure.pledged for figure in registration.figures.all()}
                        if registration else None)
     form = RegistrationForm(request.POST or None, targets=targets, choices=choices, initial_figures=initial_figures,
@@ -74,8 +75,9 @@ def registration_edit(request, pk):
     registration = get_registration(request.user, pk)
     if not services.may_act_for(request.user, registration):
         raise PermissionDenied
-    if registration.state not in (RegistrationState.DRAFT, RegistrationState.RETURNED):
-        messages.error(request, _("A registration is changed only before it is sent or after it is returned."))
+    if not services.registration_may_change(request.user, registration):
+        messages.error(request, _("This registration cannot be changed now: it has been sent, or registration "
+                                  "has closed."))
         return redirect("campaigns:registration", pk=registration.pk)
     return _registration_form_page(request, registration.campaign, registration=registration)
 
@@ -87,22 +89,23 @@ def registration_detail(request, pk):
     campaign = registration.campaign
     standing = None
     if registration.state == RegistrationState.APPROVED:
-        _targets, standings = campaign_standings(campaign, today=timezone.localdate())
+        targets, standings = campaign_standings(campaign, today=timezone.localdate())
         standing = next((s for s in standings if s.registration.pk == registration.pk), None)
+    else:
+        targets = list(campaign.targets.all())
     acts_for = services.may_act_for(request.user, registration)
     return render(request, "campaigns/registration_detail.html", {
         "registration": registration, "campaign": campaign,
         "ancestors": selectors.crumbs(request.user, campaign.unit),
-        "figures": registration.figures.select_related("target"),
-        "standing": standing, "targets": list(campaign.targets.all()),
+        "figures": [] if standing else registration.figures.select_related("target"),
+        "standing": standing, "targets": targets,
         "reports": registration.progress_reports.select_related("stage").prefetch_related("figures__target"),
         "moves": services.registration_moves_allowed(request.user, registration),
-        "may_edit": acts_for and registration.state in (RegistrationState.DRAFT, RegistrationState.RETURNED)
-        and campaign.state == CampaignState.LAUNCHED,
+        "may_edit": services.registration_may_change(request.user, registration),
         "may_report": acts_for and registration.state == RegistrationState.APPROVED
         and campaign.state == CampaignState.LAUNCHED,
         "inspections": registration.inspections.all(), "support_actions": registration.support_actions.all(),
-        "timeline": object_timeline(registration),
+        "timeline": selectors.timeline(request.user, registration),
     })
 
 
@@ -129,6 +132,9 @@ def progress_create(request, pk):
     if not services.may_act_for(request.user, registration):
         raise PermissionDenied
     campaign = registration.campaign
+    if campaign.state != CampaignState.LAUNCHED or registration.state != RegistrationState.APPROVED:
+        messages.error(request, _("Progress is reported on an approved registration while the campaign runs."))
+        return redirect("campaigns:registration", pk=registration.pk)
     targets = list(campaign.targets.all())
     form = ProgressForm(request.POST or None, request.FILES or None, targets=targets, stages=campaign.stages.all(),
                         initial={"reported_on": timezone.localdate()})
@@ -159,7 +165,4 @@ def progress_file(request, pk):
     get_registration(request.user, report.registration_id)
     if not report.file:
         raise Http404
-    response = FileResponse(report.file.open("rb"), content_type=report.content_type, as_attachment=False,
-                            filename=report.original_name)
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return stored_file_response(report.file, content_type=report.content_type, name=report.original_name)

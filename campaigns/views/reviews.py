@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns import selectors, services
-from campaigns.forms import NoteForm, ReviewForm
+from campaigns.forms import EntryNoteForm, NoteForm, ReviewForm
 from campaigns.models import CampaignState, Review, ReviewEntry, ReviewKind
 from campaigns.standings import campaign_standings
 from campaigns.views.base import get_campaign, get_campaign_to_manage, visible_registration_ids
@@ -34,8 +34,11 @@ def review_create(request, pk):
         stage = campaign.stages.filter(pk=stage_id if stage_id.isdigit() else 0).first()
         if stage is None:
             raise Http404
+        if campaign.reviews.filter(stage=stage).exists():
+            messages.error(request, _("%(stage)s has already been reviewed.") % {"stage": stage})
+            return redirect("campaigns:campaign", pk=campaign.pk)
     final = stage is None
-    targets, standings = campaign_standings(campaign, until=None if final else stage.ends_on)
+    _targets, standings = campaign_standings(campaign, until=None if final else stage.ends_on)
     form = ReviewForm(request.POST or None, standings=standings, final=final,
                       initial={"held_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
@@ -51,7 +54,7 @@ def review_create(request, pk):
             messages.success(request, _("The review is recorded; its figures and ranking are now frozen."))
             return redirect("campaigns:review", pk=review.pk)
     return render(request, "campaigns/review_form.html", {
-        "form": form, "campaign": campaign, "stage": stage, "final": final, "targets": targets,
+        "form": form, "campaign": campaign, "stage": stage, "final": final,
         "ancestors": selectors.crumbs(request.user, campaign.unit),
     })
 
@@ -106,7 +109,7 @@ def review_entry_note(request, pk):
     except (ReviewEntry.DoesNotExist, ValueError):
         raise Http404 from None
     get_campaign_to_manage(request.user, entry.review.campaign_id)
-    form = NoteForm(request.POST)
+    form = EntryNoteForm(request.POST)
     if form.is_valid():
         services.review_entry_note_update(actor=request.user, entry=entry, note=form.cleaned_data["note"])
         messages.success(request, _("The note on %(name)s was saved.") % {"name": entry.registrant_name})

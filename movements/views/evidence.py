@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +27,7 @@ from movements.models import (
     EvidenceState,
     PledgeAmendment,
 )
+from movements.uploads import stored_file_response
 from movements.views.base import (
     get_pledge,
 )
@@ -122,10 +123,7 @@ def evidence_file(request, pk):
     except (EvidenceFile.DoesNotExist, ValueError):
         raise Http404 from None
     policy.decide_on_member(request.user, Action.VIEW_COMMITMENTS, stored.evidence.pledge.commitment.member)
-    response = FileResponse(stored.file.open("rb"), content_type=stored.content_type,
-                            as_attachment=stored.content_type == "application/pdf", filename=stored.original_name)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_file_response(stored.file, content_type=stored.content_type, name=stored.original_name)
 
 
 @login_required

@@ -102,9 +102,10 @@ def test_a_proposal_from_the_final_review_keeps_its_source(campaign, approved_a,
 
 def test_the_honour_board_shows_only_published_decided_awards(grassroots_committee, member, advanced,
                                                               commendation, tree):
-    hidden = _decide(grassroots_committee, _propose(grassroots_committee, tree, commendation, unit=tree.g1))
+    hidden = _decide(grassroots_committee, _propose(grassroots_committee, tree, commendation, unit=tree.branch_b))
     shown = _decide(grassroots_committee, _propose(grassroots_committee, tree, advanced, member=member))
-    pending = _propose(grassroots_committee, tree, commendation, unit=tree.branch_b)
+    pending = _propose(grassroots_committee, tree, AwardTitle.objects.get(name="Chi đoàn vững mạnh xuất sắc"),
+                       unit=tree.branch_b)
     with pytest.raises(ValidationError):
         services.award_publish(actor=grassroots_committee, award=pending, citation="Chưa quyết định")
     with pytest.raises(ValidationError):

@@ -97,15 +97,16 @@ def _queries(client, url):
 
 
 @pytest.mark.parametrize("page", ["campaign", "leaderboard", "registrations"])
-def test_campaign_pages_take_the_same_queries_for_many_registrants(page, campaign, grassroots_committee, tree):
+def test_campaign_pages_take_the_same_queries_for_many_registrants(page, campaign, grassroots_committee, superuser,
+                                                                  tree):
     client = client_for(grassroots_committee)
     url = reverse(f"campaigns:{page}", args=[campaign.pk])
 
     def grow(units):
         for unit in units:
-            registration = register_unit(grassroots_committee, campaign, unit, 50, 5)
+            registration = register_unit(superuser, campaign, unit, 50, 5)
             services.registration_move(actor=grassroots_committee, registration=registration, name="approve")
-            report(grassroots_committee, registration, 20, 1)
+            report(superuser, registration, 20, 1)
 
     grow(_branches(tree, 0, 2))
     few = _queries(client, url)
@@ -144,3 +145,22 @@ def test_the_home_page_says_what_waits_in_the_campaigns(campaign, secretary, sib
     register_unit(secretary, campaign, tree.branch_a)
     # The secretary may still register themselves as a member (the campaign takes members).
     assert any(task["kind"] == "campaign_register" for task in client_for(secretary).get(reverse("home")).context["tasks"])
+
+
+def test_the_committee_holds_a_review_from_its_page(campaign, approved_a, secretary, grassroots_committee):
+    report(secretary, approved_a, 30, 1)
+    client = client_for(grassroots_committee)
+    stage = campaign.stages.get(number=1)
+    url = f"{reverse('campaigns:review_create', args=[campaign.pk])}?stage={stage.pk}"
+    form = client.get(url).context["form"]
+    assert [row["standing"].registration for row in form.rows] == [approved_a]
+    response = client.post(url, {"held_on": timezone.localdate().isoformat(), "note": "Sơ kết chặng 1",
+                                 f"small_award_{approved_a.pk}": "Giấy khen chặng 1"})
+    review = campaign.reviews.get()
+    assert response.status_code == 302 and response["Location"] == reverse("campaigns:review", args=[review.pk])
+    assert review.entries.get().small_award == "Giấy khen chặng 1"
+    again = client.get(url)
+    assert again.status_code == 302  # that stage is reviewed: back to the campaign with a message
+    final = client.get(reverse("campaigns:review_create", args=[campaign.pk])).context["form"]
+    # Who has not met every target cannot be put up for a higher award.
+    assert "proposed_higher" not in [value for value, _label in final.fields[f"outcome_{approved_a.pk}"].choices]

@@ -22,6 +22,8 @@ G1_COMMITTEE = row(LOGIN, 403, 403, 403, 200, 200, 404, 200)
 G1_COMMITTEE_POST = row(LOGIN, 403, 403, 403, 302, 302, 404, 302)
 G2_COMMITTEE = row(LOGIN, 404, 404, 404, 404, 200, 403, 200)
 DRAFT_OF_G1 = row(LOGIN, 404, 404, 404, 200, 200, 404, 200)
+OWN_BRANCH_A = row(LOGIN, 403, 200, 404, 403, 403, 404, 200)
+OWN_BRANCH_C = row(LOGIN, 404, 404, 404, 404, 403, 200, 200)
 
 CAMPAIGN_MATRIX = [
     ("campaigns:campaigns", None, "get", SIGNED_IN),
@@ -39,9 +41,10 @@ CAMPAIGN_MATRIX = [
     ("campaigns:registrations", "campaign_g2", "get", UNDER_G2),
     # Only a union under the campaign's unit, worked in, forwards: G1 for the sector's campaign.
     ("campaigns:forward", "campaign_sector", "post", row(LOGIN, 403, 403, 403, 302, 403, 403, 403)),
-    # Branch A has registered already and so has its secretary; a member may register themselves. In G2 only
-    # branch C is left to register, and it has: the outsider, a member of C, may still register themselves.
-    ("campaigns:register", "campaign_g1", "get", row(LOGIN, 200, 403, 200, 200, 200, 404, 200)),
+    # A unit registers through its own officers, never through a union above it. Branch A has registered
+    # already and so has its secretary; a member may register themselves. In G2 only branch C could
+    # register, and it has: the outsider, a member of C, may still register themselves.
+    ("campaigns:register", "campaign_g1", "get", row(LOGIN, 200, 403, 200, 403, 403, 404, 200)),
     ("campaigns:register", "campaign_g2", "get", row(LOGIN, 404, 404, 404, 404, 403, 200, 403)),
     ("campaigns:inspection_create", "campaign_g1", "get", G1_COMMITTEE),
     ("campaigns:inspection_create", "campaign_g2", "get", G2_COMMITTEE),
@@ -52,15 +55,16 @@ CAMPAIGN_MATRIX = [
     ("campaigns:registration", "registration_in_c", "get", IN_C_ANY_ROLE),
     # A member's own registration is seen by them and the officers over them, not by other members.
     ("campaigns:registration", "registration_of_member_in_a", "get", row(LOGIN, 404, 200, 404, 200, 200, 404, 200)),
-    ("campaigns:registration_edit", "registration_in_a", "get", IN_A_OFFICERS),
-    ("campaigns:registration_edit", "registration_in_c", "get", row(LOGIN, 404, 404, 404, 404, 200, 200, 200)),
+    # Only the branch's own officers change its registration and report its progress.
+    ("campaigns:registration_edit", "registration_in_a", "get", OWN_BRANCH_A),
+    ("campaigns:registration_edit", "registration_in_c", "get", OWN_BRANCH_C),
     # Approval is for the union above the branch.
     ("campaigns:registration_move", "registration_in_a_approve", "post", row(LOGIN, 403, 403, 404, 302, 302, 404,
                                                                               302)),
     ("campaigns:registration_move", "registration_in_c_approve", "post", row(LOGIN, 404, 404, 404, 404, 302, 403,
                                                                               302)),
-    ("campaigns:progress_create", "approved_in_a", "get", IN_A_OFFICERS),
-    ("campaigns:progress_create", "approved_in_c", "get", row(LOGIN, 404, 404, 404, 404, 200, 200, 200)),
+    ("campaigns:progress_create", "approved_in_a", "get", OWN_BRANCH_A),
+    ("campaigns:progress_create", "approved_in_c", "get", OWN_BRANCH_C),
     ("campaigns:progress_file", "report_in_a", "get", IN_A_ANY_ROLE),
     ("campaigns:progress_file", "report_in_c", "get", IN_C_ANY_ROLE),
     ("campaigns:inspection_follow_up", "inspection_g1", "get", G1_COMMITTEE),
@@ -95,10 +99,11 @@ def _objects(personas, tree, member_in_a, member_in_c):
     objects = {"campaign_g1": make_campaign(g1, tree.g1), "campaign_g2": make_campaign(superuser, tree.g2),
                "campaign_sector": make_campaign(city, tree.sector),
                "draft_g1": make_campaign(g1, tree.g1, launch=False)}
-    for key, number, branch in (("a", 1, tree.branch_a), ("c", 2, tree.branch_c)):
+    for key, number, branch, officer in (("a", 1, tree.branch_a, personas["secretary"]),
+                                         ("c", 2, tree.branch_c, personas["outsider"])):
         campaign = objects[f"campaign_g{number}"]
         # Each branch's registration is approved, reported on and reviewed; the matrix then resets its state.
-        registration = register_unit(superuser, campaign, branch)
+        registration = register_unit(officer, campaign, branch)
         registration = services.registration_move(actor=superuser, registration=registration, name="approve")
         progress = report(superuser, registration, 10, 1)
         progress.stored_name, progress.original_name, progress.content_type = "p.pdf", "p.pdf", "application/pdf"
@@ -112,7 +117,7 @@ def _objects(personas, tree, member_in_a, member_in_c):
                                                                inspectors="Thường trực", findings="Tốt"),
             # An approved registration that stays approved, in the sector's campaign.
             f"approved_in_{key}": services.registration_move(
-                actor=superuser, registration=register_unit(superuser, objects["campaign_sector"], branch),
+                actor=superuser, registration=register_unit(officer, objects["campaign_sector"], branch),
                 name="approve"),
         })
     member_registration = services.registration_save(

@@ -130,6 +130,8 @@ class TestRegistration:
         assert changed.state == RegistrationState.SUBMITTED
         assert changed.figures.get(target__direction="higher").pledged == 150
         with pytest.raises(ValidationError):
+            services.registration_move(actor=secretary, registration=changed, name="submit")
+        with pytest.raises(PermissionDenied):  # the union above decides; it does not send in the branch's name
             services.registration_move(actor=grassroots_committee, registration=changed, name="submit")
 
     def test_nobody_registers_for_a_unit_they_do_not_run_or_twice(self, campaign, secretary, sibling_secretary,
@@ -282,7 +284,8 @@ class TestReviews:
                                       stage=campaign.stages.first(), held_on=timezone.localdate())
         entry = review.entries.get()
         frozen = ReviewEntry.objects.values().get(pk=entry.pk)
-        report(secretary, approved_a, 50, 0)
+        with pytest.raises(ValidationError):  # the reviewed stage's figures are frozen too
+            report(secretary, approved_a, 50, 0)
         entry.score = Decimal(100)
         with pytest.raises(ValidationError):
             entry.save()
@@ -292,6 +295,14 @@ class TestReviews:
             ReviewEntry.objects.filter(pk=entry.pk).delete()
         with pytest.raises(ValidationError):
             entry.delete()
+        with pytest.raises(ValidationError):
+            ReviewEntry._base_manager.filter(pk=entry.pk).update(score=1)
+        with pytest.raises(ValidationError):
+            ReviewEntry.objects.bulk_create([entry], update_conflicts=True, update_fields=["score"],
+                                            unique_fields=["review", "registration"])
+        review.held_on = review.held_on - DAY
+        with pytest.raises(ValidationError):
+            review.save()
         services.review_entry_note_update(actor=grassroots_committee, entry=entry, note="Cần cố gắng")
         services.review_note_update(actor=grassroots_committee, review=review, note="Kết luận")
         after = ReviewEntry.objects.values().get(pk=entry.pk)

@@ -61,3 +61,17 @@ def test_behind_pace_compares_with_the_time_gone():
     assert behind_pace(figures, half) == [1, 3]
     assert elapsed_share(start, end, datetime.date(2026, 2, 1)) == 0
     assert elapsed_share(start, end, datetime.date(2026, 5, 1)) == 1
+
+
+def test_nothing_reported_is_nothing_completed_in_either_direction():
+    assert completion("lower", Decimal(5), None) == 0
+    assert completion("higher", Decimal(5), None) == 0
+    silent = [TargetFigures(1, "higher", 1, Decimal(10), None), TargetFigures(2, "lower", 1, Decimal(5), None)]
+    assert score(silent) == 0 and not all_met(silent)
+
+
+def test_nobody_is_behind_in_the_first_days():
+    start, end = datetime.date(2026, 3, 1), datetime.date(2026, 3, 30)
+    figures = [TargetFigures(1, "higher", 1, Decimal(100), None)]
+    assert behind_pace(figures, elapsed_share(start, end, datetime.date(2026, 3, 2))) == []
+    assert behind_pace(figures, elapsed_share(start, end, datetime.date(2026, 3, 10))) == [1]
