@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "members",
     "movements",
     "campaigns",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("members.urls")),
     path("", include("movements.urls")),
     path("", include("campaigns.urls")),
+    path("", include("reports.urls")),
 ]

@@ -47,6 +47,8 @@ class Action(StrEnum):
     # Inspections and support: the committee and the standing emulation unit (and the campaign's own standing
     # members, see campaigns.services.may_follow).
     FOLLOW_CAMPAIGNS = "campaigns.follow"
+    VIEW_REPORTS = "reports.view"
+    MANAGE_REPORTS = "reports.manage"
     VIEW_AWARDS = "awards.view"
     MANAGE_AWARDS = "awards.manage"
     # What a member does on their own commitment; granted to the owner only (see OWNER_ACTIONS).
@@ -81,6 +83,9 @@ RIGHTS: dict[Action, frozenset[Role]] = {
     Action.REGISTER_FOR_CAMPAIGNS: _OFFICERS,
     Action.REVIEW_REGISTRATIONS: _OFFICERS,
     Action.FOLLOW_CAMPAIGNS: frozenset({Role.COMMITTEE, Role.EMULATION_STANDING}),
+    # Reports count people and name them in their annexes: for those who run a unit.
+    Action.VIEW_REPORTS: _OFFICERS,
+    Action.MANAGE_REPORTS: frozenset({Role.COMMITTEE}),
     Action.VIEW_AWARDS: _OFFICERS,
     Action.MANAGE_AWARDS: frozenset({Role.COMMITTEE}),
 }

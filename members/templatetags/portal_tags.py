@@ -18,3 +18,8 @@ def grouped(value):
         return value
     text = f"{number:,}"
     return text.replace(",", ".") if (get_language() or "vi").startswith("vi") else text
+
+
+@register.filter
+def is_number(value) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)

@@ -1,0 +1,201 @@
+"""The figures of a unit's subtree for a year: what the dashboard shows and the year-end report prints.
+
+Every query is scoped by the access policy for the reader, and runs over the whole subtree at once (grouped by
+sub-unit where a table needs it), so the number of queries does not grow with the number of units or rows."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce, Substr
+
+from campaigns.models import Campaign, CampaignState, Registration, RegistrationState
+from members.access import Action, policy
+from members.models import Member, MemberStatus, Unit
+from movements.models import (
+    Activity,
+    Attendance,
+    Classification,
+    Collective,
+    CollectiveState,
+    Commitment,
+    CommitmentState,
+    EvidenceState,
+    Initiative,
+    InitiativeKind,
+    InitiativeState,
+    Pledge,
+    ProjectKind,
+    ProjectState,
+    RecognitionLevel,
+    Responsibility,
+    YouthProject,
+)
+from movements.models.commitments import APPROVED_STATES
+from movements.selectors import year_applying_to
+
+EVALUATED_STATES = (CommitmentState.EVALUATED, CommitmentState.CONFIRMED)
+
+
+def _scoped(user, queryset, unit: Unit, path_field: str):
+    return policy.scope(user, queryset, action=Action.VIEW_REPORTS, path_field=path_field).filter(
+        unit.subtree_q(path_field))
+
+
+def percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+@dataclass
+class SubUnitRow:
+    unit: Unit
+    members: int = 0
+    registered: int = 0
+    approved: int = 0
+    evaluated: int = 0
+    excellent: int = 0
+    projects: int = 0
+    initiatives: int = 0
+
+    @property
+    def registered_percent(self) -> int:
+        return percent(self.registered, self.members)
+
+
+@dataclass
+class Figures:
+    unit: Unit
+    year: int
+    members: int = 0
+    registered: int = 0
+    approved: int = 0
+    evaluated: int = 0
+    classifications: list = field(default_factory=list)  # (label, count)
+    pledges: list = field(default_factory=list)  # (responsibility label, pledges, with verified evidence)
+    projects_by_kind: list = field(default_factory=list)  # (label, count)
+    projects_by_state: list = field(default_factory=list)
+    project_totals: dict = field(default_factory=dict)
+    activities: int = 0
+    attendances: int = 0
+    initiatives_by_level: list = field(default_factory=list)
+    initiatives: dict = field(default_factory=dict)
+    collectives: list = field(default_factory=list)
+    campaigns: list = field(default_factory=list)  # (campaign, approved registrations below the unit)
+    sub_units: list = field(default_factory=list)
+
+    @property
+    def registered_percent(self) -> int:
+        return percent(self.registered, self.members)
+
+    @property
+    def approved_percent(self) -> int:
+        return percent(self.approved, self.members)
+
+    @property
+    def evaluated_percent(self) -> int:
+        return percent(self.evaluated, self.members)
+
+
+def _child_path(unit: Unit, path_field: str):
+    """Each row counts towards the child of ``unit`` whose path prefixes the row's unit."""
+    return Substr(path_field, 1, len(unit.path) + Unit.steplen)
+
+
+def unit_figures(user, unit: Unit, year: int) -> Figures:
+    figures = Figures(unit=unit, year=year)
+    members = _scoped(user, Member.objects.filter(status=MemberStatus.ACTIVE), unit, "unit__path")
+    figures.members = members.count()
+    movement_year = year_applying_to(unit, year=year)
+    commitments = (_scoped(user, Commitment.objects.filter(movement_year=movement_year), unit, "member__unit__path")
+                   if movement_year else Commitment.objects.none())
+    counts = commitments.aggregate(
+        registered=Count("pk", filter=~Q(state=CommitmentState.DRAFT)),
+        approved=Count("pk", filter=Q(state__in=APPROVED_STATES)),
+        evaluated=Count("pk", filter=Q(state__in=EVALUATED_STATES)))
+    figures.registered, figures.approved, figures.evaluated = counts["registered"], counts["approved"], \
+        counts["evaluated"]
+    by_class = dict(commitments.filter(state=CommitmentState.CONFIRMED).order_by().values_list("classification")
+                    .annotate(n=Count("pk")))
+    figures.classifications = [(label, by_class.get(value, 0)) for value, label in Classification.choices]
+    pledges = Pledge.objects.filter(commitment__in=commitments.filter(state__in=APPROVED_STATES))
+    by_responsibility = {row["criterion__responsibility"]: row for row in pledges.order_by().values(
+        "criterion__responsibility").annotate(total=Count("pk", distinct=True), done=Count(
+            "pk", filter=Q(evidence__state=EvidenceState.VERIFIED), distinct=True))}
+    figures.pledges = [((movement_year.label_for(value) if movement_year else label),
+                        by_responsibility.get(value, {}).get("total", 0), by_responsibility.get(value, {}).get("done", 0))
+                       for value, label in Responsibility.choices]
+
+    projects = _scoped(user, YouthProject.objects.filter(year=year), unit, "unit__path")
+    by_kind = dict(projects.order_by().values_list("kind").annotate(n=Count("pk")))
+    figures.projects_by_kind = [(label, by_kind.get(value, 0)) for value, label in ProjectKind.choices]
+    by_state = dict(projects.order_by().values_list("state").annotate(n=Count("pk")))
+    figures.projects_by_state = [(label, by_state.get(value, 0)) for value, label in ProjectState.choices]
+    live = projects.exclude(state=ProjectState.REJECTED)
+    figures.project_totals = live.aggregate(
+        count=Count("pk"), budget=Coalesce(Sum("budget"), Decimal(0)),
+        value=Coalesce(Sum("final_value"), Decimal(0)), promised_value=Coalesce(Sum("promised_value"), Decimal(0)),
+        hours=Coalesce(Sum("final_volunteer_hours"), 0), beneficiaries=Coalesce(Sum("final_beneficiaries"), 0))
+
+    activities = _scoped(user, Activity.objects.filter(year=year), unit, "unit__path")
+    figures.activities = activities.count()
+    figures.attendances = Attendance.objects.filter(activity__in=activities).count()
+
+    initiatives = _scoped(user, Initiative.objects.filter(year=year), unit, "unit__path")
+    recognised = initiatives.filter(state__in=[InitiativeState.RECOGNISED, InitiativeState.APPLIED])
+    by_level = dict(recognised.order_by().values_list("level").annotate(n=Count("pk")))
+    figures.initiatives_by_level = [(label, by_level.get(value, 0)) for value, label in RecognitionLevel.choices]
+    figures.initiatives = initiatives.aggregate(
+        total=Count("pk"), research=Count("pk", filter=Q(kind=InitiativeKind.RESEARCH)),
+        recognised=Count("pk", filter=Q(state__in=[InitiativeState.RECOGNISED, InitiativeState.APPLIED])),
+        applied=Count("pk", filter=Q(state=InitiativeState.APPLIED)))
+
+    collectives = _scoped(user, Collective.objects.filter(year=year), unit, "unit__path")
+    by_collective_state = dict(collectives.order_by().values_list("state").annotate(n=Count("pk")))
+    figures.collectives = [(label, by_collective_state.get(value, 0)) for value, label in CollectiveState.choices]
+
+    concerning = Q(unit__path__in=unit.ancestor_paths()) | Q(unit__path__startswith=unit.path)
+    campaigns = (Campaign.objects.filter(concerning, starts_on__year=year).exclude(state=CampaignState.DRAFT)
+                 .select_related("unit").order_by("starts_on", "id"))
+    approved_below = dict(_scoped(user, Registration.objects.filter(state=RegistrationState.APPROVED,
+                                                                    campaign__in=campaigns), unit, "unit__path")
+                          .order_by().values_list("campaign_id").annotate(n=Count("pk")))
+    figures.campaigns = [(campaign, approved_below.get(campaign.pk, 0)) for campaign in campaigns]
+
+    figures.sub_units = _sub_unit_rows(user, unit, members, commitments, projects, initiatives)
+    return figures
+
+
+def _grouped(queryset, unit: Unit, path_field: str, **aggregates) -> dict:
+    rows = (queryset.annotate(child_path=_child_path(unit, path_field)).order_by().values("child_path")
+            .annotate(**aggregates))
+    return {row.pop("child_path"): row for row in rows}
+
+
+def _sub_unit_rows(user, unit, members, commitments, projects, initiatives) -> list[SubUnitRow]:
+    children = list(policy.units(user, Action.VIEW_REPORTS).filter(depth=unit.depth + 1, path__startswith=unit.path))
+    if not children:
+        return []
+    member_counts = _grouped(members, unit, "unit__path", n=Count("pk"))
+    commitment_counts = _grouped(
+        commitments, unit, "member__unit__path",
+        registered=Count("pk", filter=~Q(state=CommitmentState.DRAFT)),
+        approved=Count("pk", filter=Q(state__in=APPROVED_STATES)),
+        evaluated=Count("pk", filter=Q(state__in=EVALUATED_STATES)),
+        excellent=Count("pk", filter=Q(state=CommitmentState.CONFIRMED, classification=Classification.EXCELLENT)))
+    project_counts = _grouped(projects.exclude(state=ProjectState.REJECTED), unit, "unit__path", n=Count("pk"))
+    initiative_counts = _grouped(initiatives, unit, "unit__path", n=Count("pk"))
+    rows = []
+    for child in children:
+        done = commitment_counts.get(child.path, {})
+        rows.append(SubUnitRow(
+            unit=child, members=member_counts.get(child.path, {}).get("n", 0),
+            registered=done.get("registered", 0), approved=done.get("approved", 0),
+            evaluated=done.get("evaluated", 0), excellent=done.get("excellent", 0),
+            projects=project_counts.get(child.path, {}).get("n", 0),
+            initiatives=initiative_counts.get(child.path, {}).get("n", 0)))
+    return rows
+
+
+SUB_UNIT_SORTS = {"name": lambda row: row.unit.name, "members": lambda row: -row.members,
+                  "registered": lambda row: -row.registered_percent, "excellent": lambda row: -row.excellent,
+                  "projects": lambda row: -row.projects}

@@ -1,0 +1,136 @@
+"""Every write of the reports: drafting and editing the year-end report, issuing it with the next number of the
+unit's register, and keeping its files in the archive, written whole or not at all."""
+
+import hashlib
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from members import audit
+from members.access import Action, policy
+from members.models import Unit
+from movements.services.base import today
+from reports.models import ArchivedFile, DocumentRegister, ExportJob, ReportState, YearEndReport
+
+REPORT_DRAFTED = audit.register_action("report.drafted", gettext_lazy("Year-end report drafted"))
+REPORT_EDITED = audit.register_action("report.edited", gettext_lazy("Year-end report edited"))
+REPORT_ISSUED = audit.register_action("report.issued", gettext_lazy("Year-end report issued"))
+FILE_ARCHIVED = audit.register_action("report.archived", gettext_lazy("File kept in the report archive"))
+
+
+def _check_manager(actor, unit: Unit) -> None:
+    if not policy.can(actor, Action.MANAGE_REPORTS, unit):
+        raise PermissionDenied(_("Only the committee of %(unit)s writes its reports.") % {"unit": unit})
+
+
+def _default_narrative(unit: Unit, year: int) -> dict:
+    parent = Unit.objects.get_parent(unit) if unit.depth > 1 else None
+    return {
+        "grounds": f"Căn cứ Kế hoạch thực hiện phong trào \u201c3 trách nhiệm\u201d năm {year} của {unit.name};",
+        "recipients": "\n".join(filter(None, [
+            f"- Ban Thường vụ {parent.name} (để báo cáo);" if parent else "",
+            "- Các cơ sở Đoàn trực thuộc;", "- Lưu VP."])),
+    }
+
+
+def year_end_report_draft(*, actor, unit: Unit, year: int) -> YearEndReport:
+    _check_manager(actor, unit)
+    with transaction.atomic():
+        report, created = YearEndReport.objects.get_or_create(unit=unit, year=year,
+                                                              defaults=_default_narrative(unit, year))
+        if created:
+            audit.record(action=REPORT_DRAFTED, actor=actor, unit=unit, target=report, after={"year": year})
+    return report
+
+
+def _locked(report: YearEndReport) -> YearEndReport:
+    return YearEndReport.objects.select_for_update(of=("self",)).select_related("unit").get(pk=report.pk)
+
+
+def year_end_report_update(*, actor, report: YearEndReport, **narrative) -> YearEndReport:
+    with transaction.atomic():
+        report = _locked(report)
+        _check_manager(actor, report.unit)
+        if report.state != ReportState.DRAFT:
+            raise ValidationError(_("An issued report is not changed: it is kept as it was issued."))
+        before = audit.snapshot(report, YearEndReport.NARRATIVE)
+        for name in YearEndReport.NARRATIVE:
+            if name in narrative:
+                setattr(report, name, narrative[name])
+        report.full_clean(exclude=["issued_by"])
+        report.save()
+        changed_before, changed_after = audit.changed_fields(before, audit.snapshot(report, YearEndReport.NARRATIVE))
+        audit.record(action=REPORT_EDITED, actor=actor, unit=report.unit, target=report,
+                     before={name: (value or "")[:200] for name, value in changed_before.items()},
+                     after={name: (value or "")[:200] for name, value in changed_after.items()})
+    return report
+
+
+def next_document_number(unit: Unit, doc_type: str, year: int) -> int:
+    """The next number of the unit's register for this type and year; called inside the issuing transaction."""
+    register, _created = DocumentRegister.objects.select_for_update().get_or_create(unit=unit, doc_type=doc_type,
+                                                                                    year=year)
+    register.last_number += 1
+    register.save(update_fields=["last_number"])
+    return register.last_number
+
+
+def year_end_report_issue(*, actor, report: YearEndReport) -> ExportJob:
+    """Issue the report: it takes the next number and is frozen; its PDF and workbook are written in the
+    background into the archive, and the returned job shows the progress."""
+    from reports.tasks import render_year_end_report
+
+    with transaction.atomic():
+        report = _locked(report)
+        _check_manager(actor, report.unit)
+        if report.state != ReportState.DRAFT:
+            raise ValidationError(_("This report is already issued."))
+        if not report.signer_name.strip():
+            raise ValidationError({"signer_name": _("Give the name of the person who signs.")})
+        report.number = next_document_number(report.unit, "BC", report.year)
+        report.state, report.issued_on, report.issued_by = ReportState.ISSUED, today(), actor
+        report.save()
+        job = ExportJob.objects.create(created_by=actor, unit=report.unit, kind="year_end",
+                                       params={"report": report.pk})  # the files follow in the background
+        audit.record(action=REPORT_ISSUED, actor=actor, unit=report.unit, target=report,
+                     before={"state": ReportState.DRAFT},
+                     after={"state": report.state, "number": report.number_text,
+                            "issued_on": report.issued_on.isoformat()})
+        transaction.on_commit(lambda: render_year_end_report.enqueue(job.pk))
+    return job
+
+
+def year_end_report_write_files(*, actor, report: YearEndReport) -> ExportJob:
+    """Write an issued report's files again after a failed job; what is already kept stays as it is."""
+    from reports.tasks import render_year_end_report
+
+    with transaction.atomic():
+        report = _locked(report)
+        _check_manager(actor, report.unit)
+        if report.state != ReportState.ISSUED:
+            raise ValidationError(_("Only an issued report has files to write."))
+        job = ExportJob.objects.create(created_by=actor, unit=report.unit, kind="year_end",
+                                       params={"report": report.pk})
+        transaction.on_commit(lambda: render_year_end_report.enqueue(job.pk))
+    return job
+
+
+def archive_file(*, actor, unit: Unit, title: str, content: bytes, extension: str, content_type: str,
+                 report: YearEndReport | None = None) -> ArchivedFile:
+    """Keep a finished file: the bytes are complete before anything is stored, and a failed write leaves no file."""
+    archived = ArchivedFile(unit=unit, report=report, title=title[:250], content_type=content_type,
+                            size=len(content), sha256=hashlib.sha256(content).hexdigest(), created_by=actor)
+    archived.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
+    try:
+        with transaction.atomic():
+            archived.save()
+            audit.record(action=FILE_ARCHIVED, actor=actor, unit=unit, target=report or archived,
+                         after={"title": archived.title, "size": archived.size, "sha256": archived.sha256})
+    except Exception:
+        archived.file.delete(save=False)
+        raise
+    return archived

@@ -1,0 +1,66 @@
+"""Background jobs of the reports, run by `manage.py db_worker`."""
+
+import io
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django_tasks import task
+
+from members.models import Unit
+from movements.uploads import removed_on_failure
+from reports.models import ExportJob, JobState, YearEndReport
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def year_end_files(report: YearEndReport, user, *, formats=("pdf", "xlsx"),
+                   progress=None) -> list[tuple[str, bytes, str, str]]:
+    """The report's PDF and workbook, rendered whole in memory: (title, bytes, extension, type). A worker or a
+    command has no request: the files are written in the portal's first language."""
+    from reports.charts import figure_charts
+    from reports.exporters import YearEndExporter
+    from reports.renderers import render_pdf, write_xlsx
+
+    with translation.override(settings.LANGUAGE_CODE):
+        exporter = YearEndExporter(user, report.unit, report.year)
+        name = f"{report.number_text} {exporter.title}"
+        files = []
+        if "xlsx" in formats:
+            workbook = io.BytesIO()
+            write_xlsx(exporter, workbook, progress=lambda done, total: progress and progress(10 + 50 * done // total))
+            files.append((f"{name}.xlsx", workbook.getvalue(), "xlsx", XLSX))
+        if "pdf" in formats:
+            pdf = render_pdf("reports/pdf/year_end.html", {
+                "report": report, "exporter": exporter, "parent": Unit.objects.get_parent(report.unit),
+                "figures": exporter.figures, "charts": figure_charts(exporter.figures),
+                "tables": [table for table in exporter.tables() if table.in_pdf]})
+            files.append((f"{name}.pdf", pdf, "pdf", "application/pdf"))
+    if progress:
+        progress(95)
+    return files
+
+
+@task()
+def render_year_end_report(job_id: int) -> None:
+    """Write the issued report's files into the archive. Run again after a crash, it finds what is already kept
+    and writes the rest: nothing partial ever reaches the archive."""
+    from reports.services import archive_file
+
+    job = ExportJob.objects.select_related("created_by", "unit").get(pk=job_id)
+    jobs = ExportJob.objects.filter(pk=job.pk)
+    jobs.update(state=JobState.RUNNING, percent=5)
+    try:
+        report = YearEndReport.objects.select_related("unit").get(pk=job.params["report"])
+        kept = set(report.files.values_list("title", flat=True))
+        files = year_end_files(report, job.created_by, progress=lambda percent: jobs.update(percent=percent))
+        with removed_on_failure() as written, transaction.atomic():
+            for title, content, extension, content_type in files:
+                if title not in kept:
+                    written.append(archive_file(actor=job.created_by, unit=report.unit, report=report, title=title,
+                                                content=content, extension=extension, content_type=content_type))
+            job.files.add(*report.files.all())
+    except Exception as error:
+        jobs.update(state=JobState.FAILED, error=str(error)[:1000])
+        raise
+    jobs.update(state=JobState.DONE, percent=100)

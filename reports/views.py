@@ -1,0 +1,165 @@
+"""Pages of the reports: a unit's dashboard for a year, the year-end report drafted, edited and issued, the job
+that writes its files, and the unit's archive."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members.access import Action, policy
+from members.forms import add_service_errors
+from members.selectors import visible_ancestors, working_unit
+from movements.uploads import stored_file_response
+from reports import services
+from reports.charts import figure_charts
+from reports.figures import SUB_UNIT_SORTS, unit_figures
+from reports.forms import YearEndReportForm
+from reports.models import ArchivedFile, ExportJob, ReportState, YearEndReport
+
+
+def _year(request) -> int:
+    value = (request.POST if request.method == "POST" else request.GET).get("year", "")
+    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else timezone.localdate().year
+
+
+def _report_unit(request):
+    """The unit asked for (?unit=, a sub-unit opened from the table) or the one worked in."""
+    if request.GET.get("unit"):
+        return policy.get_unit(request.user, Action.VIEW_REPORTS, request.GET["unit"])
+    return working_unit(request, Action.VIEW_REPORTS)
+
+
+@login_required
+@require_GET
+def dashboard(request):
+    unit = _report_unit(request)
+    year = _year(request)
+    figures = unit_figures(request.user, unit, year)
+    sort = request.GET.get("sort", "name")
+    rows = sorted(figures.sub_units, key=SUB_UNIT_SORTS.get(sort, SUB_UNIT_SORTS["name"]))
+    return render(request, "reports/dashboard.html", {
+        "unit": unit, "ancestors": visible_ancestors(request.user, unit), "year": year, "figures": figures,
+        "charts": figure_charts(figures), "rows": rows, "sort": sort if sort in SUB_UNIT_SORTS else "name",
+        "report": YearEndReport.objects.filter(unit=unit, year=year).first(),
+        "may_manage": policy.can(request.user, Action.MANAGE_REPORTS, unit),
+    })
+
+
+def _get_report(user, pk) -> YearEndReport:
+    try:
+        report = YearEndReport.objects.select_related("unit", "issued_by").get(pk=pk)
+    except (YearEndReport.DoesNotExist, ValueError):
+        raise Http404 from None
+    policy.check(user, Action.VIEW_REPORTS, report.unit)
+    return report
+
+
+@login_required
+@require_POST
+def year_end_draft(request):
+    unit = working_unit(request, Action.MANAGE_REPORTS)
+    report = services.year_end_report_draft(actor=request.user, unit=unit, year=_year(request))
+    return redirect("reports:year_end", pk=report.pk)
+
+
+def _report_page(request, report, form=None):
+    manages = policy.can(request.user, Action.MANAGE_REPORTS, report.unit)
+    editable = manages and report.state == ReportState.DRAFT
+    return render(request, "reports/year_end.html", {
+        "report": report, "unit": report.unit, "ancestors": visible_ancestors(request.user, report.unit),
+        "form": form or (YearEndReportForm(instance=report) if editable else None),
+        "files": report.files.all(), "figures": unit_figures(request.user, report.unit, report.year),
+        "job": ExportJob.objects.filter(created_by=request.user, kind="year_end",
+                                        params__report=report.pk).first(),
+        "may_write_files": manages and report.state == ReportState.ISSUED,
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def year_end(request, pk):
+    report = _get_report(request.user, pk)
+    if request.method == "GET":
+        return _report_page(request, report)
+    if not policy.can(request.user, Action.MANAGE_REPORTS, report.unit):
+        raise PermissionDenied
+    form = YearEndReportForm(request.POST, instance=report)
+    if form.is_valid():
+        try:
+            services.year_end_report_update(actor=request.user, report=report, **{
+                name: form.cleaned_data[name] for name in YearEndReport.NARRATIVE})
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if "issue" in request.POST:
+                return _issue(request, report, form)
+            messages.success(request, _("The report was saved."))
+            return redirect("reports:year_end", pk=report.pk)
+    return _report_page(request, report, form)
+
+
+def _issue(request, report, form):
+    try:
+        job = services.year_end_report_issue(actor=request.user, report=report)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return _report_page(request, report, form)
+    report.refresh_from_db(fields=["number"])
+    messages.success(request, _("The report is issued as number %(number)s. Its PDF and workbook are being "
+                                "written into the archive.") % {"number": report.number_text})
+    return redirect("reports:job", pk=job.pk)
+
+
+@login_required
+@require_POST
+def year_end_files(request, pk):
+    report = _get_report(request.user, pk)
+    if not policy.can(request.user, Action.MANAGE_REPORTS, report.unit):
+        raise PermissionDenied
+    try:
+        export_job = services.year_end_report_write_files(actor=request.user, report=report)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("reports:year_end", pk=report.pk)
+    return redirect("reports:job", pk=export_job.pk)
+
+
+@login_required
+@require_GET
+def job(request, pk):
+    """A long export's progress; the page asks again every two seconds until it is done. One's own jobs only."""
+    try:
+        export_job = ExportJob.objects.select_related("unit").get(pk=pk, created_by=request.user)
+    except (ExportJob.DoesNotExist, ValueError):
+        raise Http404 from None
+    template = "reports/includes/job_progress.html" if request.htmx else "reports/job.html"
+    return render(request, template, {"job": export_job, "files": export_job.files.all(),
+                                      "report_id": export_job.params.get("report")})
+
+
+@login_required
+@require_GET
+def archive(request):
+    unit = working_unit(request, Action.VIEW_REPORTS)
+    files = policy.scope(request.user, ArchivedFile.objects.select_related("unit", "report"),
+                         action=Action.VIEW_REPORTS, path_field="unit__path").filter(unit.subtree_q("unit__path"))
+    page = Paginator(files, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "reports/archive.html", {"unit": unit, "ancestors": visible_ancestors(request.user, unit),
+                                                    "page": page, "query": ""})
+
+
+@login_required
+@require_GET
+def archived_file(request, pk):
+    try:
+        stored = ArchivedFile.objects.select_related("unit").get(pk=pk)
+    except (ArchivedFile.DoesNotExist, ValueError):
+        raise Http404 from None
+    policy.check(request.user, Action.VIEW_REPORTS, stored.unit)
+    return stored_file_response(stored.file, content_type=stored.content_type, name=stored.title)

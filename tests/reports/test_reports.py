@@ -1,0 +1,175 @@
+"""Reports: figures over the unit's subtree only, the year-end report drafted, issued with the register's next
+number, its files written whole into the archive (and again after a failure), and the files opened again."""
+
+import io
+import subprocess
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from members.models import AuditEntry, Member, MemberStatus
+from movements.models import Commitment
+from reports import renderers, services
+from reports.exporters import YearEndExporter
+from reports.figures import unit_figures
+from reports.models import ArchivedFile, DocumentRegister, ExportJob, JobState, ReportState
+from reports.tasks import year_end_files
+from tests.conftest import client_for
+from tests.factories import MemberFactory, make_unit
+
+
+def _active_in(unit):
+    return Member.objects.filter(unit.subtree_q("unit__path"), status=MemberStatus.ACTIVE)
+
+
+def test_figures_count_the_subtree_and_nothing_outside_it(grassroots_committee, tree, data):
+    figures = unit_figures(grassroots_committee, tree.g1, data.year)
+    assert figures.members == _active_in(tree.g1).count()
+    assert figures.registered == Commitment.objects.filter(member__unit__path__startswith=tree.g1.path).count() == 1
+    assert figures.project_totals["count"] == 1 and figures.project_totals["budget"] == 1_000_000
+    assert {row.unit for row in figures.sub_units} == {tree.branch_a, tree.branch_b}
+    assert sum(row.members for row in figures.sub_units) == figures.members
+
+
+def test_the_dashboard_takes_the_same_queries_for_more_units(grassroots_committee, tree, data):
+    client = client_for(grassroots_committee)
+    client.get(reverse("reports:dashboard"))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("reports:dashboard")).status_code == 200
+    for index in range(6):
+        branch = make_unit(parent=tree.g1, code=f"more-{index}", kind="branch", name=f"Chi đoàn {index}")
+        MemberFactory(unit=branch)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("reports:dashboard"), {"sort": "members"})
+    assert len(many) == len(few)
+    assert len(response.context["rows"]) == 8
+
+
+def test_the_workbook_has_a_sheet_per_table_and_every_member_of_the_subtree_only(grassroots_committee, tree, data,
+                                                                                 member_in_c):
+    output = io.BytesIO()
+    renderers.write_xlsx(YearEndExporter(grassroots_committee, tree.g1, data.year), output)
+    workbook = load_workbook(io.BytesIO(output.getvalue()))
+    assert len(workbook.sheetnames) == 8
+    members = list(workbook.worksheets[-1].iter_rows(values_only=True))
+    assert len(members) - 1 == _active_in(tree.g1).count()
+    names = [row[0] for row in members[1:]]
+    assert member_in_c.full_name not in names
+    # A name that looks like a formula stays text.
+    assert "'=HYPERLINK(\"http://x\")" in names
+    assert not any(isinstance(cell, str) and cell.startswith("=") for row in members for cell in row)
+    sub_units = list(workbook.worksheets[-2].iter_rows(values_only=True))
+    assert {row[0] for row in sub_units[1:]} == {tree.branch_a.name, tree.branch_b.name}
+
+
+def test_nobody_outside_the_unit_exports_it(sibling_secretary, member_user, tree, data):
+    with pytest.raises(Http404):
+        YearEndExporter(sibling_secretary, tree.g1, data.year)
+    with pytest.raises(PermissionDenied):
+        YearEndExporter(member_user, tree.branch_a, data.year)
+
+
+def test_issuing_numbers_from_the_register_freezes_and_archives(grassroots_committee, tree, draft, tmp_path,
+                                                                 django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.year_end_report_issue(actor=grassroots_committee, report=draft)
+    draft.refresh_from_db()
+    assert (draft.state, draft.number, draft.number_text) == (ReportState.ISSUED, 1, "1-BC/ĐTN")
+    assert DocumentRegister.objects.get(unit=tree.g1, doc_type="BC", year=draft.year).last_number == 1
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.files.count() == 2
+    entry = AuditEntry.objects.filter(action="report.issued").get()
+    assert entry.after["number"] == "1-BC/ĐTN"
+    with pytest.raises(ValidationError):
+        services.year_end_report_update(actor=grassroots_committee, report=draft, strengths="Đổi")
+    with pytest.raises(ValidationError):
+        services.year_end_report_issue(actor=grassroots_committee, report=draft)
+    kept = ArchivedFile.objects.get(content_type="application/pdf")
+    with pytest.raises(ValidationError):
+        kept.save()
+    with pytest.raises(ValidationError):
+        kept.delete()
+    # The PDF holds the heading, the number, the unit and the figures.
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(kept.file.read())
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "BÁO CÁO" in text and "Số: 1-BC/ĐTN" in text and "ĐOÀN TNCS HỒ CHÍ MINH" in text
+    assert tree.g1.name.upper() in text and "TM. BAN THƯỜNG VỤ" in text and "Trần Thị Mỹ Hạnh" in text
+    assert f"{_active_in(tree.g1).count()} đoàn viên" in text
+
+
+def test_the_next_report_takes_the_next_number(grassroots_committee, tree, draft):
+    services.year_end_report_issue(actor=grassroots_committee, report=draft)
+    assert services.next_document_number(tree.g1, "BC", draft.year) == 2
+    assert services.next_document_number(tree.g2, "BC", draft.year) == 1
+
+
+def test_only_the_committee_drafts_and_a_signer_is_needed(secretary, grassroots_committee, tree, data):
+    with pytest.raises(PermissionDenied):
+        services.year_end_report_draft(actor=secretary, unit=tree.branch_a, year=data.year)
+    report = services.year_end_report_draft(actor=grassroots_committee, unit=tree.g1, year=data.year)
+    with pytest.raises(ValidationError):
+        services.year_end_report_issue(actor=grassroots_committee, report=report)
+    report.refresh_from_db()
+    assert report.state == ReportState.DRAFT and report.number is None
+
+
+def test_a_failed_job_leaves_nothing_and_runs_again(grassroots_committee, draft, monkeypatch, settings,
+                                                    django_capture_on_commit_callbacks):
+    def broken(*args, **kwargs):
+        raise RuntimeError("killed halfway")
+
+    monkeypatch.setattr(renderers, "render_pdf", broken)
+    with django_capture_on_commit_callbacks(execute=True):  # the task's failure is recorded, not raised here
+        services.year_end_report_issue(actor=grassroots_committee, report=draft)
+    assert ExportJob.objects.get().state == JobState.FAILED
+    assert not ArchivedFile.objects.exists()
+    archive = settings.MEDIA_ROOT / "archive"
+    assert not archive.exists() or not [path for path in archive.rglob("*") if path.is_file()]
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        job = services.year_end_report_write_files(actor=grassroots_committee, report=draft)
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and ArchivedFile.objects.count() == 2
+
+
+def test_the_command_writes_what_the_user_may_see(grassroots_committee, tree, data, tmp_path):
+    output = tmp_path / "bao-cao.xlsx"
+    call_command("export_report", "--user", "thuongvu", "--unit", "g1", "--year", str(data.year),
+                 "--format", "xlsx", "--output", str(output), stdout=io.StringIO())
+    assert load_workbook(output).sheetnames[-1] == "Đoàn viên"
+
+
+def test_the_page_drafts_edits_and_issues(grassroots_committee, tree, data, django_capture_on_commit_callbacks):
+    client = client_for(grassroots_committee)
+    response = client.post(reverse("reports:year_end_draft"), {"year": data.year})
+    report = tree.g1.year_end_reports.get()
+    assert response["Location"] == reverse("reports:year_end", args=[report.pk])
+    form = client.get(response["Location"]).context["form"]
+    values = {name: form.initial.get(name) or "" for name in form.fields}
+    values.update(direction="Tiếp tục đẩy mạnh phong trào", signer_name="")
+    page = client.post(response["Location"], {**values, "issue": "1"})
+    assert page.status_code == 200 and "signer_name" in page.context["form"].errors
+    assert 'Tiếp tục đẩy mạnh phong trào' in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        done = client.post(response["Location"], {**values, "signer_name": "Trần Thị Mỹ Hạnh", "issue": "1"})
+    job = ExportJob.objects.get()
+    assert done["Location"] == reverse("reports:job", args=[job.pk])
+    assert client.get(done["Location"]).status_code == 200
+    files = client.get(reverse("reports:archive")).context["page"].object_list
+    assert len(files) == 2
+    download = client.get(reverse("reports:archived_file", args=[files[0].pk]))
+    assert download.status_code == 200 and download["Cache-Control"] == "private, no-store"
+
+
+def test_year_end_files_are_in_vietnamese(grassroots_committee, draft):
+    [(title, content, extension, _type)] = year_end_files(draft, grassroots_committee, formats=("xlsx",))
+    assert title.startswith("…-BC/ĐTN") and extension == "xlsx"
+    assert load_workbook(io.BytesIO(content)).sheetnames[0] == "Đoàn viên và cam kết"
