@@ -33,18 +33,19 @@ def bar_chart(title: str, rows: list[tuple[str, int]]) -> str:
     return mark_safe("".join(str(part) for part in parts))
 
 
-def figure_charts(figures) -> dict[str, str]:
-    """The charts a dashboard and a year-end report share, by name."""
+def figure_charts(figures) -> dict[str, dict]:
+    """The charts a dashboard and a year-end report share, by name: each a title and its picture."""
     from django.utils.translation import gettext as _
 
-    return {
-        "participation": bar_chart(_("Members and their commitments"), [
+    charts = {
+        "participation": (_("Members and their commitments"), [
             (_("Active members"), figures.members), (_("Registered"), figures.registered),
             (_("Approved"), figures.approved), (_("Evaluated"), figures.evaluated)]),
-        "classifications": bar_chart(_("Classifications confirmed"), figures.classifications),
-        "projects": bar_chart(_("Youth projects by state"), figures.projects_by_state),
-        "initiatives": bar_chart(_("Initiatives recognised, by level"), figures.initiatives_by_level),
+        "classifications": (_("Classifications confirmed"), figures.classifications),
+        "projects": (_("Youth projects by state"), figures.projects_by_state),
+        "initiatives": (_("Initiatives recognised, by level"), figures.initiatives_by_level),
     }
+    return {name: {"title": title, "svg": bar_chart(title, rows)} for name, (title, rows) in charts.items()}
 
 
 __all__ = ["bar_chart", "figure_charts"]
