@@ -5,6 +5,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from members.access import Action, policy
@@ -98,3 +99,140 @@ class YearEndExporter:
 
     def member_count(self) -> int:
         return Member.objects.filter(self.unit.subtree_q("unit__path"), status=MemberStatus.ACTIVE).count()
+
+
+class ReviewExporter:
+    """A campaign's interim or final review: the frozen ranking, with each target's figures."""
+
+    kind = "review"
+
+    def __init__(self, user, review):
+        from campaigns.selectors import campaigns_for, registrations_for
+
+        if not campaigns_for(user).filter(pk=review.campaign_id).exists():
+            raise Http404
+        self.user, self.review, self.campaign = user, review, review.campaign
+        self.unit = self.campaign.unit
+        self.visible = set(registrations_for(user, self.campaign).values_list("pk", flat=True))
+
+    @classmethod
+    def from_params(cls, user, unit, params):
+        from campaigns.models import Review
+
+        try:
+            review = Review.objects.select_related("campaign__unit", "stage").get(pk=params.get("review"))
+        except (Review.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
+        return cls(user, review)
+
+    @property
+    def title(self) -> str:
+        return str(self.review)
+
+    def lead(self) -> list[str]:
+        return [_("Held on %(day)s.") % {"day": f"{self.review.held_on:%d/%m/%Y}"}, *self.review.note.splitlines()]
+
+    def tables(self) -> Iterator[Table]:
+        targets = list(self.campaign.targets.all())
+        entries = [entry for entry in self.review.entries.all() if entry.registration_id in self.visible]
+        headers = [_("Rank"), _("Registrant"), _("Unit"), _("Score"), _("Outcome"), _("Award at this review"),
+                   *[f"{target.name} ({target.measure})" for target in targets]]
+
+        from campaigns.templatetags.campaign_tags import figure as shown
+
+        def reached(entry, target):
+            values = entry.figures.get(str(target.pk)) or {}
+            return f"{shown(values.get('reached') or 0)}/{shown(values.get('pledged') or 0)}"
+
+        yield Table("ranking", _("Ranking"), headers, [
+            [entry.rank, entry.registrant_name, entry.unit_name, entry.score, entry.get_outcome_display(),
+             entry.small_award, *[reached(entry, target) for target in targets]] for entry in entries])
+
+
+class AwardListExporter:
+    """The award proposal list (danh sách đề nghị khen thưởng) of a unit's subtree for a year, by award."""
+
+    kind = "awards"
+
+    def __init__(self, user, unit: Unit, year: int):
+        policy.check(user, Action.VIEW_AWARDS, unit)
+        self.user, self.unit, self.year = user, unit, year
+
+    @classmethod
+    def from_params(cls, user, unit, params):
+        return cls(user, unit, int(params.get("year") or 0))
+
+    @property
+    def title(self) -> str:
+        return _("Award proposal list %(year)s") % {"year": self.year}
+
+    def lead(self) -> list[str]:
+        return [_("Proposed by %(unit)s and the units under it.") % {"unit": self.unit.name}]
+
+    def tables(self) -> Iterator[Table]:
+        from campaigns.models import AwardState
+        from campaigns.selectors import awards_for
+
+        awards = (awards_for(self.user).filter(self.unit.subtree_q("unit__path"), year=self.year,
+                                               state=AwardState.PROPOSED)
+                  .order_by("title__level", "title__name", "unit__path", "recipient_name"))
+        by_title = {}
+        for award in awards:
+            by_title.setdefault(award.title, []).append(award)
+        for title, proposals in by_title.items():
+            yield Table(f"award-{title.pk}", title.name, [_("No."), _("Recipient"), _("Unit"),
+                                                           _("Summary of achievements")], [
+                [number, award.recipient_name, award.unit.name, award.achievements]
+                for number, award in enumerate(proposals, start=1)])
+
+
+class MemberListExporter:
+    """The members of a unit's subtree as filtered on the member list (name, unit, position, status)."""
+
+    kind = "members"
+
+    def __init__(self, user, unit: Unit, params: dict):
+        policy.check(user, Action.VIEW_MEMBERS, unit)
+        self.user, self.unit, self.params = user, unit, params
+
+    @classmethod
+    def from_params(cls, user, unit, params):
+        return cls(user, unit, params)
+
+    @property
+    def title(self) -> str:
+        return _("Member list of %(unit)s") % {"unit": self.unit.name}
+
+    def lead(self) -> list[str]:
+        return []
+
+    def members(self):
+        from django.db.models import Q
+
+        from members.text import fold
+
+        members = policy.members(self.user, Action.VIEW_MEMBERS).filter(self.unit.subtree_q("unit__path"))
+        text = str(self.params.get("q", "")).strip()
+        if text:
+            members = members.filter(Q(search_name__contains=fold(text)) | Q(card_number__icontains=text))
+        if str(self.params.get("unit", "")).isdigit():
+            chosen = policy.units(self.user, Action.VIEW_MEMBERS).filter(pk=self.params["unit"]).first()
+            members = members.filter(chosen.subtree_q("unit__path")) if chosen else members.none()
+        if self.params.get("position"):
+            members = members.filter(position__icontains=self.params["position"])
+        if self.params.get("status") in MemberStatus.values:
+            members = members.filter(status=self.params["status"])
+        return members.order_by("unit__path", "sort_name")
+
+    def tables(self) -> Iterator[Table]:
+        rows = self.members().values_list("full_name", "birth_date", "card_number", "unit__name", "position",
+                                          "status")
+        statuses = dict(MemberStatus.choices)
+        yield Table("members", _("Members"), [_("No."), _("Full name"), _("Date of birth"), _("Card number"),
+                                              _("Unit"), _("Position"), _("Status")], (
+            [number, name, f"{birth:%d/%m/%Y}" if birth else "", card, unit, position, str(statuses[status])]
+            for number, (name, birth, card, unit, position, status) in enumerate(rows.iterator(chunk_size=2000),
+                                                                                  start=1)))
+
+
+LIST_EXPORTERS = {exporter.kind: exporter for exporter in (ReviewExporter, AwardListExporter, MemberListExporter)}

@@ -119,6 +119,23 @@ def year_end_report_write_files(*, actor, report: YearEndReport) -> ExportJob:
     return job
 
 
+EXPORT_FORMATS = ("pdf", "xlsx")
+
+
+def export_start(*, actor, unit: Unit, kind: str, params: dict) -> ExportJob:
+    """Queue a list export; the exporter is built once here so that a refusal (404/403) comes at once."""
+    from reports.exporters import LIST_EXPORTERS
+    from reports.tasks import run_export
+
+    if kind not in LIST_EXPORTERS or params.get("format") not in EXPORT_FORMATS:
+        raise ValidationError(_("This export does not exist."))
+    exporter = LIST_EXPORTERS[kind].from_params(actor, unit, params)
+    with transaction.atomic():
+        job = ExportJob.objects.create(created_by=actor, unit=exporter.unit, kind=kind, params=params)
+        transaction.on_commit(lambda: run_export.enqueue(job.pk))
+    return job
+
+
 def archive_file(*, actor, unit: Unit, title: str, content: bytes, extension: str, content_type: str,
                  report: YearEndReport | None = None) -> ArchivedFile:
     """Keep a finished file: the bytes are complete before anything is stored, and a failed write leaves no file."""

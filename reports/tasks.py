@@ -64,3 +64,46 @@ def render_year_end_report(job_id: int) -> None:
         jobs.update(state=JobState.FAILED, error=str(error)[:1000])
         raise
     jobs.update(state=JobState.DONE, percent=100)
+
+
+def list_file(exporter, fmt: str) -> tuple[str, bytes, str, str]:
+    """A list exporter's file: (title, bytes, extension, type), in the portal's first language."""
+    from django.utils import timezone
+
+    from reports.renderers import render_pdf, write_xlsx
+
+    with translation.override(settings.LANGUAGE_CODE):
+        title = f"{exporter.title} ({timezone.localdate():%d-%m-%Y}).{fmt}"
+        if fmt == "xlsx":
+            workbook = io.BytesIO()
+            write_xlsx(exporter, workbook)
+            return title, workbook.getvalue(), "xlsx", XLSX
+        tables = list(exporter.tables())
+        wide = any(len(table.headers) > 6 for table in tables)
+        pdf = render_pdf("reports/pdf/list.html", {
+            "exporter": exporter, "tables": tables, "unit": exporter.unit,
+            "parent": Unit.objects.get_parent(exporter.unit), "today": timezone.localdate(),
+            "place": "TP. Hồ Chí Minh", "orientation": "landscape" if wide else "portrait"})
+        return title, pdf, "pdf", "application/pdf"
+
+
+@task()
+def run_export(job_id: int) -> None:
+    """Write a list (a review, the award proposals, members) into the archive for the person who asked."""
+    from reports.exporters import LIST_EXPORTERS
+    from reports.services import archive_file
+
+    job = ExportJob.objects.select_related("created_by", "unit").get(pk=job_id)
+    jobs = ExportJob.objects.filter(pk=job.pk)
+    jobs.update(state=JobState.RUNNING, percent=10)
+    try:
+        # The scope is the asker's, recomputed now: rights lost since the request are lost for the export too.
+        exporter = LIST_EXPORTERS[job.kind].from_params(job.created_by, job.unit, job.params)
+        title, content, extension, content_type = list_file(exporter, job.params["format"])
+        jobs.update(percent=90)
+        job.files.add(archive_file(actor=job.created_by, unit=exporter.unit, title=title, content=content,
+                                   extension=extension, content_type=content_type))
+    except Exception as error:
+        jobs.update(state=JobState.FAILED, error=str(error)[:1000])
+        raise
+    jobs.update(state=JobState.DONE, percent=100)

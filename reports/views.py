@@ -130,6 +130,22 @@ def year_end_files(request, pk):
     return redirect("reports:job", pk=export_job.pk)
 
 
+EXPORT_PARAMS = ("format", "review", "year", "q", "unit", "position", "status")
+
+
+@login_required
+@require_POST
+def export(request, kind):
+    """Start a list export from the page that shows the list; the file arrives in the archive."""
+    unit = working_unit(request, Action.VIEW_UNIT)
+    params = {name: request.POST[name][:100] for name in EXPORT_PARAMS if request.POST.get(name)}
+    try:
+        export_job = services.export_start(actor=request.user, unit=unit, kind=kind, params=params)
+    except ValidationError:
+        raise Http404 from None
+    return redirect("reports:job", pk=export_job.pk)
+
+
 @login_required
 @require_GET
 def job(request, pk):

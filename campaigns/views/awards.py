@@ -51,6 +51,7 @@ def award_list(request):
     return render(request, "campaigns/award_list.html", {
         "unit": unit, "ancestors": visible_ancestors(request.user, unit), "page": page, "state": state,
         "year": year, "states": AwardState.choices, "query": query,
+        "export_year": int(year) if year.isdigit() else timezone.localdate().year,
     })
 
 

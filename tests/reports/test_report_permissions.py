@@ -26,6 +26,8 @@ REPORT_MATRIX = [
     # A job is its author's alone.
     ("reports:job", "job_g1", "get", row(LOGIN, 404, 404, 404, 200, 404, 404, 404)),
     ("reports:archive", None, "get", OFFICERS),
+    # The member list of the unit worked in: officers only; the export then runs as a job (302).
+    ("reports:export", "members", "post", row(LOGIN, 403, 302, 302, 302, 302, 302, 302)),
     ("reports:archived_file", "file_g1", "get", IN_G1),
     ("reports:archived_file", "file_c", "get", IN_C),
 ]
@@ -48,11 +50,17 @@ def test_report_permission_matrix(name, target, method, expected, personas, tree
         stored.file.save(f"{key}.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
         stored.save()
         objects[key] = stored
-    url = reverse(name) if target is None else reverse(name, args=[objects[target].pk])
+    if target is None:
+        url = reverse(name)
+    elif name == "reports:export":
+        url = reverse(name, args=[target])
+    else:
+        url = reverse(name, args=[objects[target].pk])
     failures = []
     for persona in PERSONAS:
         YearEndReport.objects.exclude(pk__in=[objects["report_g1"].pk, objects["report_c"].pk]).delete()
-        response = getattr(client_for(personas[persona]), method)(url, {"note": "x"} if method == "post" else None)
+        data = {"note": "x", "format": "pdf"} if method == "post" else None
+        response = getattr(client_for(personas[persona]), method)(url, data)
         want = expected[persona]
         if want == LOGIN:
             ok = response.status_code == 302 and response["Location"].startswith(reverse("login"))

@@ -173,3 +173,31 @@ def test_year_end_files_are_in_vietnamese(grassroots_committee, draft):
     [(title, content, extension, _type)] = year_end_files(draft, grassroots_committee, formats=("xlsx",))
     assert title.startswith("…-BC/ĐTN") and extension == "xlsx"
     assert load_workbook(io.BytesIO(content)).sheetnames[0] == "Đoàn viên và cam kết"
+
+
+def test_list_exports_go_through_a_job_into_the_archive(grassroots_committee, member_user, member_in_a, tree, data,
+                                                        django_capture_on_commit_callbacks):
+    from campaigns import services as campaign_services
+    from campaigns.models import AwardTitle
+
+    campaign_services.award_propose(actor=grassroots_committee, proposing_unit=tree.g1,
+                                    title=AwardTitle.objects.get(name="Thanh niên tiên tiến làm theo lời Bác"),
+                                    year=data.year, achievements="=1+1 thành tích", member=member_in_a)
+    client = client_for(grassroots_committee)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:export", args=["awards"]), {"year": data.year, "format": "xlsx"})
+    job = ExportJob.objects.get()
+    assert response["Location"] == reverse("reports:job", args=[job.pk])
+    job.refresh_from_db()
+    assert job.state == JobState.DONE
+    workbook = load_workbook(io.BytesIO(job.files.get().file.read()))
+    rows = list(workbook.worksheets[0].iter_rows(values_only=True))
+    assert rows[1][1:] == (member_in_a.full_name, tree.branch_a.name, "'=1+1 thành tích")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:export", args=["members"]), {"format": "pdf", "status": "active"})
+    pdf = ExportJob.objects.latest("created_at").files.get()
+    assert pdf.content_type == "application/pdf" and pdf.file.read().startswith(b"%PDF")
+    # A member may not list the awards of their branch; an unknown export does not exist.
+    assert client_for(member_user).post(reverse("reports:export", args=["awards"]),
+                                        {"year": data.year, "format": "pdf"}).status_code == 403
+    assert client.post(reverse("reports:export", args=["payroll"]), {"format": "pdf"}).status_code == 404
