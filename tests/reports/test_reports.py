@@ -201,3 +201,16 @@ def test_list_exports_go_through_a_job_into_the_archive(grassroots_committee, me
     assert client_for(member_user).post(reverse("reports:export", args=["awards"]),
                                         {"year": data.year, "format": "pdf"}).status_code == 403
     assert client.post(reverse("reports:export", args=["payroll"]), {"format": "pdf"}).status_code == 404
+
+
+def test_the_command_writes_the_member_list_and_refuses_outsiders(grassroots_committee, outsider, tree, data,
+                                                                   tmp_path):
+    from django.core.management.base import CommandError
+
+    output = tmp_path / "doan-vien.pdf"
+    call_command("export_report", "--user", "thuongvu", "--unit", "g1", "--year", str(data.year), "--report",
+                 "members", "--format", "pdf", "--output", str(output), stdout=io.StringIO())
+    assert output.read_bytes().startswith(b"%PDF")
+    with pytest.raises(CommandError):
+        call_command("export_report", "--user", "bithu-c", "--unit", "g1", "--year", str(data.year),
+                     "--format", "xlsx", "--output", str(output), stdout=io.StringIO())
