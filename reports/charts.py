@@ -18,7 +18,8 @@ def bar_chart(title: str, rows: list[tuple[str, int]]) -> str:
     summary = "; ".join(f"{label}: {grouped(value)}" for label, value in rows)
     parts = [format_html(
         '<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {} {}" width="100%" role="img" '
-        'aria-label="{}"><title>{}</title>', width, height, f"{title}. {summary}", title)]
+        'font-family="Liberation Serif, Times New Roman, Noto Serif, serif" aria-label="{}"><title>{}</title>',
+        width, height, f"{title}. {summary}", title)]
     for index, (label, value) in enumerate(rows):
         y = 4 + index * ROW_HEIGHT
         length = round(BAR_WIDTH * value / top)

@@ -9,9 +9,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from members.access import Action, policy
-from members.models import Member, MemberStatus, Unit
+from members.models import MemberStatus, Unit
 from movements.models import Classification, Commitment, CommitmentState
-from movements.selectors import year_applying_to
 from reports.figures import Figures, unit_figures
 
 
@@ -84,8 +83,7 @@ class YearEndExporter:
 
     def member_rows(self) -> Iterator[list]:
         """Every active member of the subtree with the state of their commitment, streamed from the database."""
-        movement_year = year_applying_to(self.unit, year=self.year)
-        commitments = Commitment.objects.filter(member=OuterRef("pk"), movement_year=movement_year)
+        commitments = Commitment.objects.filter(member=OuterRef("pk"), movement_year__year=self.year)
         members = (policy.members(self.user, Action.VIEW_REPORTS)
                    .filter(self.unit.subtree_q("unit__path"), status=MemberStatus.ACTIVE)
                    .annotate(commitment_state=Subquery(commitments.values("state")[:1]),
@@ -96,9 +94,6 @@ class YearEndExporter:
         for full_name, unit_name, state, classification in members.iterator(chunk_size=2000):
             yield [full_name, unit_name, str(states.get(state, _("Not registered"))),
                    str(classes.get(classification, ""))]
-
-    def member_count(self) -> int:
-        return Member.objects.filter(self.unit.subtree_q("unit__path"), status=MemberStatus.ACTIVE).count()
 
 
 class ReviewExporter:
@@ -111,6 +106,8 @@ class ReviewExporter:
 
         if not campaigns_for(user).filter(pk=review.campaign_id).exists():
             raise Http404
+        # The review report is the committee's document, kept in its archive: for those who read its reports.
+        policy.check(user, Action.VIEW_REPORTS, review.campaign.unit)
         self.user, self.review, self.campaign = user, review, review.campaign
         self.unit = self.campaign.unit
         self.visible = set(registrations_for(user, self.campaign).values_list("pk", flat=True))
@@ -156,11 +153,15 @@ class AwardListExporter:
 
     def __init__(self, user, unit: Unit, year: int):
         policy.check(user, Action.VIEW_AWARDS, unit)
+        policy.check(user, Action.VIEW_REPORTS, unit)
         self.user, self.unit, self.year = user, unit, year
 
     @classmethod
     def from_params(cls, user, unit, params):
-        return cls(user, unit, int(params.get("year") or 0))
+        year = str(params.get("year", ""))
+        if not year.isdigit() or not 2000 <= int(year) <= 2100:
+            raise Http404
+        return cls(user, unit, int(year))
 
     @property
     def title(self) -> str:
@@ -191,8 +192,12 @@ class MemberListExporter:
 
     kind = "members"
 
+    # A PDF of more rows takes minutes to lay out; the workbook takes any number.
+    PDF_ROWS = 2000
+
     def __init__(self, user, unit: Unit, params: dict):
         policy.check(user, Action.VIEW_MEMBERS, unit)
+        policy.check(user, Action.VIEW_REPORTS, unit)
         self.user, self.unit, self.params = user, unit, params
 
     @classmethod

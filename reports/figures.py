@@ -9,9 +9,11 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, Substr
 
-from campaigns.models import Campaign, CampaignState, Registration, RegistrationState
+from campaigns.models import CampaignState, Registration, RegistrationState
+from campaigns.selectors import campaigns_of_unit
 from members.access import Action, policy
 from members.models import Member, MemberStatus, Unit
+from members.text import fold
 from movements.models import (
     Activity,
     Attendance,
@@ -105,9 +107,12 @@ def unit_figures(user, unit: Unit, year: int) -> Figures:
     figures = Figures(unit=unit, year=year)
     members = _scoped(user, Member.objects.filter(status=MemberStatus.ACTIVE), unit, "unit__path")
     figures.members = members.count()
+    # The year may be opened at this unit, above it, or separately by several unions below it: a member has one
+    # commitment a year whichever opened it.
     movement_year = year_applying_to(unit, year=year)
-    commitments = (_scoped(user, Commitment.objects.filter(movement_year=movement_year), unit, "member__unit__path")
-                   if movement_year else Commitment.objects.none())
+    commitments = _scoped(user, Commitment.objects.filter(movement_year__year=year,
+                                                          member__status=MemberStatus.ACTIVE),
+                          unit, "member__unit__path")
     counts = commitments.aggregate(
         registered=Count("pk", filter=~Q(state=CommitmentState.DRAFT)),
         approved=Count("pk", filter=Q(state__in=APPROVED_STATES)),
@@ -153,9 +158,8 @@ def unit_figures(user, unit: Unit, year: int) -> Figures:
     by_collective_state = dict(collectives.order_by().values_list("state").annotate(n=Count("pk")))
     figures.collectives = [(label, by_collective_state.get(value, 0)) for value, label in CollectiveState.choices]
 
-    concerning = Q(unit__path__in=unit.ancestor_paths()) | Q(unit__path__startswith=unit.path)
-    campaigns = (Campaign.objects.filter(concerning, starts_on__year=year).exclude(state=CampaignState.DRAFT)
-                 .select_related("unit").order_by("starts_on", "id"))
+    campaigns = (campaigns_of_unit(user, unit).filter(starts_on__year=year).exclude(state=CampaignState.DRAFT)
+                 .order_by("starts_on", "id"))
     approved_below = dict(_scoped(user, Registration.objects.filter(state=RegistrationState.APPROVED,
                                                                     campaign__in=campaigns), unit, "unit__path")
                           .order_by().values_list("campaign_id").annotate(n=Count("pk")))
@@ -196,6 +200,6 @@ def _sub_unit_rows(user, unit, members, commitments, projects, initiatives) -> l
     return rows
 
 
-SUB_UNIT_SORTS = {"name": lambda row: row.unit.name, "members": lambda row: -row.members,
+SUB_UNIT_SORTS = {"name": lambda row: fold(row.unit.name), "members": lambda row: -row.members,
                   "registered": lambda row: -row.registered_percent, "excellent": lambda row: -row.excellent,
                   "projects": lambda row: -row.projects}

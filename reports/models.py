@@ -67,6 +67,16 @@ class YearEndReport(models.Model):
         return f"{self.number}-BC/ĐTN" if self.number else "…-BC/ĐTN"
 
 
+class KeptQuerySet(models.QuerySet):
+    """Archived files are only ever added: bulk changes are refused like single ones."""
+
+    def update(self, **kwargs):
+        raise ValidationError(_("An archived file never changes."))
+
+    def delete(self):
+        raise ValidationError(_("An archived file is never removed."))
+
+
 class ArchivedFile(models.Model):
     """An issued file in a unit's report archive: written once, never changed or removed."""
 
@@ -81,8 +91,13 @@ class ArchivedFile(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
+    objects = KeptQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
+        base_manager_name = "objects"
+        constraints = [models.UniqueConstraint(fields=["report", "content_type"], condition=models.Q(
+            report__isnull=False), name="one_file_of_each_type_per_report")]
         verbose_name = _("archived file")
         verbose_name_plural = _("archived files")
 

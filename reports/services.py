@@ -23,7 +23,8 @@ FILE_ARCHIVED = audit.register_action("report.archived", gettext_lazy("File kept
 
 
 def _check_manager(actor, unit: Unit) -> None:
-    if not policy.can(actor, Action.MANAGE_REPORTS, unit):
+    # A report is issued in the unit's own name and takes its register's number: its own committee writes it.
+    if not policy.held_units(actor, Action.MANAGE_REPORTS).filter(pk=unit.pk).exists():
         raise PermissionDenied(_("Only the committee of %(unit)s writes its reports.") % {"unit": unit})
 
 
@@ -79,6 +80,9 @@ def next_document_number(unit: Unit, doc_type: str, year: int) -> int:
     return register.last_number
 
 
+REQUIRED_TO_ISSUE = ("strengths", "weaknesses", "causes", "direction")
+
+
 def year_end_report_issue(*, actor, report: YearEndReport) -> ExportJob:
     """Issue the report: it takes the next number and is frozen; its PDF and workbook are written in the
     background into the archive, and the returned job shows the progress."""
@@ -89,10 +93,15 @@ def year_end_report_issue(*, actor, report: YearEndReport) -> ExportJob:
         _check_manager(actor, report.unit)
         if report.state != ReportState.DRAFT:
             raise ValidationError(_("This report is already issued."))
+        missing = {name: _("Write this section before issuing.") for name in REQUIRED_TO_ISSUE
+                   if not getattr(report, name).strip()}
         if not report.signer_name.strip():
-            raise ValidationError({"signer_name": _("Give the name of the person who signs.")})
-        report.number = next_document_number(report.unit, "BC", report.year)
+            missing["signer_name"] = _("Give the name of the person who signs.")
+        if missing:
+            raise ValidationError(missing)
         report.state, report.issued_on, report.issued_by = ReportState.ISSUED, today(), actor
+        # Numbers restart each calendar year of issue (a report on last year issued in January takes this year's).
+        report.number = next_document_number(report.unit, "BC", report.issued_on.year)
         report.save()
         job = ExportJob.objects.create(created_by=actor, unit=report.unit, kind="year_end",
                                        params={"report": report.pk})  # the files follow in the background
@@ -130,6 +139,10 @@ def export_start(*, actor, unit: Unit, kind: str, params: dict) -> ExportJob:
     if kind not in LIST_EXPORTERS or params.get("format") not in EXPORT_FORMATS:
         raise ValidationError(_("This export does not exist."))
     exporter = LIST_EXPORTERS[kind].from_params(actor, unit, params)
+    rows = getattr(exporter, "PDF_ROWS", None)
+    if rows and params["format"] == "pdf" and exporter.members().count() > rows:
+        raise ValidationError(_("More than %(rows)s members: choose Excel for a list this long, or filter it.")
+                              % {"rows": rows})
     with transaction.atomic():
         job = ExportJob.objects.create(created_by=actor, unit=exporter.unit, kind=kind, params=params)
         transaction.on_commit(lambda: run_export.enqueue(job.pk))

@@ -51,12 +51,16 @@ def render_year_end_report(job_id: int) -> None:
     jobs = ExportJob.objects.filter(pk=job.pk)
     jobs.update(state=JobState.RUNNING, percent=5)
     try:
-        report = YearEndReport.objects.select_related("unit").get(pk=job.params["report"])
-        kept = set(report.files.values_list("title", flat=True))
-        files = year_end_files(report, job.created_by, progress=lambda percent: jobs.update(percent=percent))
+        report = YearEndReport.objects.select_related("unit", "issued_by").get(pk=job.params["report"])
+        # The report counts what its issuer could see, whoever writes its files again later.
+        files = year_end_files(report, report.issued_by or job.created_by,
+                               progress=lambda percent: jobs.update(percent=percent))
         with removed_on_failure() as written, transaction.atomic():
+            # Two jobs for one report wait for each other here; the second finds the files kept and adds none.
+            report = YearEndReport.objects.select_for_update().get(pk=report.pk)
+            kept = set(report.files.values_list("content_type", flat=True))
             for title, content, extension, content_type in files:
-                if title not in kept:
+                if content_type not in kept:
                     written.append(archive_file(actor=job.created_by, unit=report.unit, report=report, title=title,
                                                 content=content, extension=extension, content_type=content_type))
             job.files.add(*report.files.all())
@@ -83,7 +87,7 @@ def list_file(exporter, fmt: str) -> tuple[str, bytes, str, str]:
         pdf = render_pdf("reports/pdf/list.html", {
             "exporter": exporter, "tables": tables, "unit": exporter.unit,
             "parent": Unit.objects.get_parent(exporter.unit), "today": timezone.localdate(),
-            "place": "TP. Hồ Chí Minh", "orientation": "landscape" if wide else "portrait"})
+            "place": YearEndReport._meta.get_field("place").default, "orientation": "landscape" if wide else "portrait"})
         return title, pdf, "pdf", "application/pdf"
 
 

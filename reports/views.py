@@ -1,6 +1,8 @@
 """Pages of the reports: a unit's dashboard for a year, the year-end report drafted, edited and issued, the job
 that writes its files, and the unit's archive."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,6 +21,7 @@ from members.selectors import visible_ancestors, working_unit
 from movements.uploads import stored_file_response
 from reports import services
 from reports.charts import figure_charts
+from reports.exporters import LIST_EXPORTERS
 from reports.figures import SUB_UNIT_SORTS, unit_figures
 from reports.forms import YearEndReportForm
 from reports.models import ArchivedFile, ExportJob, ReportState, YearEndReport
@@ -47,7 +51,7 @@ def dashboard(request):
         "unit": unit, "ancestors": visible_ancestors(request.user, unit), "year": year, "figures": figures,
         "charts": figure_charts(figures), "rows": rows, "sort": sort if sort in SUB_UNIT_SORTS else "name",
         "report": YearEndReport.objects.filter(unit=unit, year=year).first(),
-        "may_manage": policy.can(request.user, Action.MANAGE_REPORTS, unit),
+        "may_manage": policy.held_units(request.user, Action.MANAGE_REPORTS).filter(pk=unit.pk).exists(),
     })
 
 
@@ -63,21 +67,25 @@ def _get_report(user, pk) -> YearEndReport:
 @login_required
 @require_POST
 def year_end_draft(request):
-    unit = working_unit(request, Action.MANAGE_REPORTS)
+    # The unit whose dashboard was shown (a sub-unit opened from the table), else the one worked in.
+    unit = (policy.get_unit(request.user, Action.MANAGE_REPORTS, request.POST["unit"]) if request.POST.get("unit")
+            else working_unit(request, Action.MANAGE_REPORTS))
     report = services.year_end_report_draft(actor=request.user, unit=unit, year=_year(request))
     return redirect("reports:year_end", pk=report.pk)
 
 
 def _report_page(request, report, form=None):
-    manages = policy.can(request.user, Action.MANAGE_REPORTS, report.unit)
+    manages = policy.held_units(request.user, Action.MANAGE_REPORTS).filter(pk=report.unit_id).exists()
     editable = manages and report.state == ReportState.DRAFT
+    job = ExportJob.objects.filter(kind="year_end", params__report=report.pk).first()
     return render(request, "reports/year_end.html", {
         "report": report, "unit": report.unit, "ancestors": visible_ancestors(request.user, report.unit),
         "form": form or (YearEndReportForm(instance=report) if editable else None),
         "files": report.files.all(), "figures": unit_figures(request.user, report.unit, report.year),
-        "job": ExportJob.objects.filter(created_by=request.user, kind="year_end",
-                                        params__report=report.pk).first(),
-        "may_write_files": manages and report.state == ReportState.ISSUED,
+        "job": job,
+        # A job that has not moved for half an hour was lost with its worker; the committee may start another.
+        "may_write_files": manages and report.state == ReportState.ISSUED and (
+            job is None or job.finished or job.created_at < timezone.now() - datetime.timedelta(minutes=30)),
     })
 
 
@@ -89,6 +97,9 @@ def year_end(request, pk):
         return _report_page(request, report)
     if not policy.can(request.user, Action.MANAGE_REPORTS, report.unit):
         raise PermissionDenied
+    if report.state != ReportState.DRAFT:
+        messages.info(request, _("This report is issued: it is kept as it was issued."))
+        return redirect("reports:year_end", pk=report.pk)
     form = YearEndReportForm(request.POST, instance=report)
     if form.is_valid():
         try:
@@ -98,6 +109,9 @@ def year_end(request, pk):
             add_service_errors(form, error)
         else:
             if "issue" in request.POST:
+                if not request.POST.get("confirm"):
+                    form.add_error(None, _("Tick the box to confirm: an issued report cannot be changed."))
+                    return _report_page(request, report, form)
                 return _issue(request, report, form)
             messages.success(request, _("The report was saved."))
             return redirect("reports:year_end", pk=report.pk)
@@ -139,10 +153,15 @@ def export(request, kind):
     """Start a list export from the page that shows the list; the file arrives in the archive."""
     unit = working_unit(request, Action.VIEW_UNIT)
     params = {name: request.POST[name][:100] for name in EXPORT_PARAMS if request.POST.get(name)}
+    if kind not in LIST_EXPORTERS or params.get("format") not in services.EXPORT_FORMATS:
+        raise Http404
     try:
         export_job = services.export_start(actor=request.user, unit=unit, kind=kind, params=params)
-    except ValidationError:
-        raise Http404 from None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(request.POST.get("back") if url_has_allowed_host_and_scheme(
+            request.POST.get("back"), allowed_hosts={request.get_host()}) else "reports:archive")
+    messages.info(request, _("The file is being written; it will be kept in the report archive."))
     return redirect("reports:job", pk=export_job.pk)
 
 

@@ -83,6 +83,7 @@ def review_detail(request, pk):
         "ancestors": selectors.crumbs(request.user, campaign.unit),
         "manages": policy.can(request.user, Action.MANAGE_CAMPAIGNS, campaign.unit),
         "may_propose": policy.can(request.user, Action.MANAGE_AWARDS, campaign.unit),
+        "may_export": policy.can(request.user, Action.VIEW_REPORTS, campaign.unit),
         "note_form": NoteForm(initial={"note": review.note}),
     })
 

@@ -25,4 +25,5 @@ def data(tree, movement_year, member_in_a, member_in_c, commitment_in_a, commitm
 def draft(grassroots_committee, tree, data):
     report = services.year_end_report_draft(actor=grassroots_committee, unit=tree.g1, year=data.year)
     return services.year_end_report_update(actor=grassroots_committee, report=report, signer_name="Trần Thị Mỹ Hạnh",
-                                           strengths="Đoàn viên tích cực tham gia.")
+                                           strengths="Đoàn viên tích cực tham gia.", weaknesses="Còn chi đoàn chậm.",
+                                           causes="Thời gian sinh hoạt ít.", direction="Duy trì phong trào.")

@@ -20,9 +20,10 @@ REPORT_MATRIX = [
     # Saving without the required fields shows the form again (200) to those who may write it.
     ("reports:year_end", "report_g1", "post", IN_G1),
     ("reports:year_end", "report_c", "post", COMMITTEE_IN_C),
-    # A draft has no files to write: refused with a message (302).
-    ("reports:year_end_files", "report_g1", "post", row(LOGIN, 404, 404, 404, 302, 302, 404, 302)),
-    ("reports:year_end_files", "report_c", "post", row(LOGIN, 404, 404, 404, 404, 302, 403, 302)),
+    # A draft has no files to write: refused with a message (302). A report is its own union's: the committee
+    # above reads it but does not write it (403).
+    ("reports:year_end_files", "report_g1", "post", row(LOGIN, 404, 404, 404, 302, 403, 404, 302)),
+    ("reports:year_end_files", "report_c", "post", row(LOGIN, 404, 404, 404, 404, 403, 403, 302)),
     # A job is its author's alone.
     ("reports:job", "job_g1", "get", row(LOGIN, 404, 404, 404, 200, 404, 404, 404)),
     ("reports:archive", None, "get", OFFICERS),

@@ -61,9 +61,10 @@ def test_the_workbook_has_a_sheet_per_table_and_every_member_of_the_subtree_only
     assert len(members) - 1 == _active_in(tree.g1).count()
     names = [row[0] for row in members[1:]]
     assert member_in_c.full_name not in names
-    # A name that looks like a formula stays text.
-    assert "'=HYPERLINK(\"http://x\")" in names
-    assert not any(isinstance(cell, str) and cell.startswith("=") for row in members for cell in row)
+    # A name that looks like a formula is kept as typed, in a text cell: never a formula.
+    assert '=HYPERLINK("http://x")' in names
+    cells = load_workbook(io.BytesIO(output.getvalue()), read_only=False).worksheets[-1]
+    assert {cell.data_type for row in cells.iter_rows() for cell in row if isinstance(cell.value, str)} == {"s"}
     sub_units = list(workbook.worksheets[-2].iter_rows(values_only=True))
     assert {row[0] for row in sub_units[1:]} == {tree.branch_a.name, tree.branch_b.name}
 
@@ -98,7 +99,7 @@ def test_issuing_numbers_from_the_register_freezes_and_archives(grassroots_commi
     # The PDF holds the heading, the number, the unit and the figures.
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(kept.file.read())
-    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+    text = " ".join(subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True,
                                    check=True).stdout.split())
     assert "BÁO CÁO" in text and "Số: 1-BC/ĐTN" in text and "ĐOÀN TNCS HỒ CHÍ MINH" in text
     assert tree.g1.name.upper() in text and "TM. BAN THƯỜNG VỤ" in text and "Trần Thị Mỹ Hạnh" in text
@@ -115,8 +116,9 @@ def test_only_the_committee_drafts_and_a_signer_is_needed(secretary, grassroots_
     with pytest.raises(PermissionDenied):
         services.year_end_report_draft(actor=secretary, unit=tree.branch_a, year=data.year)
     report = services.year_end_report_draft(actor=grassroots_committee, unit=tree.g1, year=data.year)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refusal:
         services.year_end_report_issue(actor=grassroots_committee, report=report)
+    assert {"signer_name", "strengths", "weaknesses", "causes", "direction"} <= set(refusal.value.error_dict)
     report.refresh_from_db()
     assert report.state == ReportState.DRAFT and report.number is None
 
@@ -154,12 +156,16 @@ def test_the_page_drafts_edits_and_issues(grassroots_committee, tree, data, djan
     assert response["Location"] == reverse("reports:year_end", args=[report.pk])
     form = client.get(response["Location"]).context["form"]
     values = {name: form.initial.get(name) or "" for name in form.fields}
-    values.update(direction="Tiếp tục đẩy mạnh phong trào", signer_name="")
-    page = client.post(response["Location"], {**values, "issue": "1"})
+    values.update(direction="Tiếp tục đẩy mạnh phong trào", signer_name="", strengths="Tích cực",
+                  weaknesses="Còn chậm", causes="Ít thời gian")
+    unconfirmed = client.post(response["Location"], {**values, "signer_name": "Hạnh", "issue": "1"})
+    assert unconfirmed.status_code == 200 and unconfirmed.context["form"].non_field_errors()
+    page = client.post(response["Location"], {**values, "issue": "1", "confirm": "1"})
     assert page.status_code == 200 and "signer_name" in page.context["form"].errors
     assert 'Tiếp tục đẩy mạnh phong trào' in page.content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        done = client.post(response["Location"], {**values, "signer_name": "Trần Thị Mỹ Hạnh", "issue": "1"})
+        done = client.post(response["Location"], {**values, "signer_name": "Trần Thị Mỹ Hạnh", "issue": "1",
+                                                  "confirm": "1"})
     job = ExportJob.objects.get()
     assert done["Location"] == reverse("reports:job", args=[job.pk])
     assert client.get(done["Location"]).status_code == 200
@@ -192,7 +198,7 @@ def test_list_exports_go_through_a_job_into_the_archive(grassroots_committee, me
     assert job.state == JobState.DONE
     workbook = load_workbook(io.BytesIO(job.files.get().file.read()))
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-    assert rows[1][1:] == (member_in_a.full_name, tree.branch_a.name, "'=1+1 thành tích")
+    assert rows[1][1:] == (member_in_a.full_name, tree.branch_a.name, "=1+1 thành tích")
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("reports:export", args=["members"]), {"format": "pdf", "status": "active"})
     pdf = ExportJob.objects.latest("created_at").files.get()
@@ -214,3 +220,32 @@ def test_the_command_writes_the_member_list_and_refuses_outsiders(grassroots_com
     with pytest.raises(CommandError):
         call_command("export_report", "--user", "bithu-c", "--unit", "g1", "--year", str(data.year),
                      "--format", "xlsx", "--output", str(output), stdout=io.StringIO())
+
+
+
+def test_figures_at_a_unit_above_the_year_count_its_commitments(city_committee, tree, data):
+    figures = unit_figures(city_committee, tree.city, data.year)  # the year was opened by the sector below
+    assert figures.registered == Commitment.objects.count() == 2
+
+
+def test_a_workbook_takes_control_characters_and_like_named_sheets(grassroots_committee, tree, data):
+    from reports.exporters import Table
+
+    class Twins:
+        unit, title = tree.g1, "Hai bảng"
+
+        def tables(self):
+            name = "Giấy khen của Ban Chấp hành Đoàn cơ sở"
+            yield Table("a", name, ["Tên"], [["Thành\x0btích\x01"]])
+            yield Table("b", name, ["Tên"], [["Khác"]])
+
+    output = io.BytesIO()
+    renderers.write_xlsx(Twins(), output)
+    workbook = load_workbook(io.BytesIO(output.getvalue()))
+    assert len(workbook.sheetnames) == 2 and all(len(name) <= 31 for name in workbook.sheetnames)
+    assert workbook.worksheets[0]["A2"].value == "Thànhtích"
+
+
+def test_the_committee_above_does_not_issue_a_unions_report(city_committee, draft):
+    with pytest.raises(PermissionDenied):
+        services.year_end_report_issue(actor=city_committee, report=draft)
