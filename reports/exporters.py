@@ -76,7 +76,7 @@ class YearEndExporter:
         yield Table("sub_units", _("By sub-unit"), [_("Unit"), _("Active members"), _("Registered"), _("Approved"),
                                                     _("Evaluated"), _("Excellent"), _("Youth projects"),
                                                     _("Initiatives")], [
-            [row.unit.name, row.members, row.registered, row.approved, row.evaluated, row.excellent, row.projects,
+            [row.label, row.members, row.registered, row.approved, row.evaluated, row.excellent, row.projects,
              row.initiatives] for row in f.sub_units])
         yield Table("members", _("Members"), [_("Full name"), _("Unit"), _("Commitment"), _("Classification")],
                     self.member_rows(), in_pdf=False)

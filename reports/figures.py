@@ -58,10 +58,17 @@ class SubUnitRow:
     excellent: int = 0
     projects: int = 0
     initiatives: int = 0
+    direct: bool = False  # the members and work placed in the unit itself, not in a unit under it
 
     @property
     def registered_percent(self) -> int:
         return percent(self.registered, self.members)
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import gettext as _
+
+        return _("%(unit)s (directly)") % {"unit": self.unit.name} if self.direct else self.unit.name
 
 
 @dataclass
@@ -189,14 +196,18 @@ def _sub_unit_rows(user, unit, members, commitments, projects, initiatives) -> l
     project_counts = _grouped(projects.exclude(state=ProjectState.REJECTED), unit, "unit__path", n=Count("pk"))
     initiative_counts = _grouped(initiatives, unit, "unit__path", n=Count("pk"))
     rows = []
-    for child in children:
+    # Rows grouped under the unit's own path are those placed in the unit itself: a row of their own, so that
+    # the table adds up to the totals.
+    for child, direct in [(child, False) for child in children] + [(unit, True)]:
         done = commitment_counts.get(child.path, {})
-        rows.append(SubUnitRow(
-            unit=child, members=member_counts.get(child.path, {}).get("n", 0),
+        row = SubUnitRow(
+            unit=child, direct=direct, members=member_counts.get(child.path, {}).get("n", 0),
             registered=done.get("registered", 0), approved=done.get("approved", 0),
             evaluated=done.get("evaluated", 0), excellent=done.get("excellent", 0),
             projects=project_counts.get(child.path, {}).get("n", 0),
-            initiatives=initiative_counts.get(child.path, {}).get("n", 0)))
+            initiatives=initiative_counts.get(child.path, {}).get("n", 0))
+        if not direct or row.members or row.projects or row.initiatives:
+            rows.append(row)
     return rows
 
 

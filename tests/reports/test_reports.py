@@ -249,3 +249,11 @@ def test_a_workbook_takes_control_characters_and_like_named_sheets(grassroots_co
 def test_the_committee_above_does_not_issue_a_unions_report(city_committee, draft):
     with pytest.raises(PermissionDenied):
         services.year_end_report_issue(actor=city_committee, report=draft)
+
+
+def test_members_placed_in_the_union_itself_have_a_row_of_their_own(grassroots_committee, tree, data):
+    MemberFactory(unit=tree.g1, full_name="Cán bộ chuyên trách")
+    figures = unit_figures(grassroots_committee, tree.g1, data.year)
+    direct = [row for row in figures.sub_units if row.direct]
+    assert [(row.unit, row.members) for row in direct] == [(tree.g1, 1)]
+    assert sum(row.members for row in figures.sub_units) == figures.members
