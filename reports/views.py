@@ -19,7 +19,7 @@ from members.access import Action, policy
 from members.forms import add_service_errors
 from members.selectors import visible_ancestors, working_unit
 from movements.uploads import stored_file_response
-from reports import services
+from reports import selectors, services
 from reports.charts import figure_charts
 from reports.exporters import LIST_EXPORTERS
 from reports.figures import SUB_UNIT_SORTS, unit_figures
@@ -50,7 +50,7 @@ def dashboard(request):
     return render(request, "reports/dashboard.html", {
         "unit": unit, "ancestors": visible_ancestors(request.user, unit), "year": year, "figures": figures,
         "charts": figure_charts(figures), "rows": rows, "sort": sort if sort in SUB_UNIT_SORTS else "name",
-        "report": YearEndReport.objects.filter(unit=unit, year=year).first(),
+        "report": selectors.year_end_report_of(unit, year),
         "may_manage": policy.held_units(request.user, Action.MANAGE_REPORTS).filter(pk=unit.pk).exists(),
     })
 
@@ -77,7 +77,7 @@ def year_end_draft(request):
 def _report_page(request, report, form=None):
     manages = policy.held_units(request.user, Action.MANAGE_REPORTS).filter(pk=report.unit_id).exists()
     editable = manages and report.state == ReportState.DRAFT
-    job = ExportJob.objects.filter(kind="year_end", params__report=report.pk).first()
+    job = selectors.latest_job_for(report)
     return render(request, "reports/year_end.html", {
         "report": report, "unit": report.unit, "ancestors": visible_ancestors(request.user, report.unit),
         "form": form or (YearEndReportForm(instance=report) if editable else None),
