@@ -55,6 +55,11 @@ def registrations_for(user, campaign: Campaign | None = None):
     return public | personal
 
 
+def visible_registration_ids(user, registration_ids) -> set[int]:
+    """Which of these registrations the reader may see: the rows of a ranking or review they are shown."""
+    return set(registrations_for(user).filter(pk__in=list(registration_ids)).values_list("pk", flat=True))
+
+
 def waiting_registrations(user, unit: Unit):
     """Registrations sent for approval in the unit's subtree that this user may decide."""
     from campaigns.services import may_review

@@ -102,7 +102,7 @@ class ReviewExporter:
     kind = "review"
 
     def __init__(self, user, review):
-        from campaigns.selectors import campaigns_for, registrations_for
+        from campaigns.selectors import campaigns_for, visible_registration_ids
 
         if not campaigns_for(user).filter(pk=review.campaign_id).exists():
             raise Http404
@@ -110,7 +110,7 @@ class ReviewExporter:
         policy.check(user, Action.VIEW_REPORTS, review.campaign.unit)
         self.user, self.review, self.campaign = user, review, review.campaign
         self.unit = self.campaign.unit
-        self.visible = set(registrations_for(user, self.campaign).values_list("pk", flat=True))
+        self.visible = visible_registration_ids(user, review.entries.values_list("registration_id", flat=True))
 
     @classmethod
     def from_params(cls, user, unit, params):

@@ -26,6 +26,13 @@ from tests.conftest import PERSONAS, client_for
 LOGIN = "login"
 
 
+def meets(response, want) -> bool:
+    """Whether a response is the status the matrix wants; LOGIN is a redirect to the sign-in page."""
+    if want == LOGIN:
+        return response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    return response.status_code == want
+
+
 def row(*statuses):
     assert len(statuses) == len(PERSONAS)
     return dict(zip(PERSONAS, statuses))
@@ -278,13 +285,8 @@ def test_permission_matrix(name, target, method, expected, personas, tree, membe
                  "council": "Hội đồng", "reviewer": "BS. A", "score": "70"}
                 if method == "post" else None)
         response = getattr(client_for(personas[persona]), method)(url, data)
-        want = expected[persona]
-        if want == LOGIN:
-            ok = response.status_code == 302 and response["Location"].startswith(reverse("login"))
-        else:
-            ok = response.status_code == want
-        if not ok:
-            failures.append(f"{persona}: got {response.status_code}, want {want}")
+        if not meets(response, expected[persona]):
+            failures.append(f"{persona}: got {response.status_code}, want {expected[persona]}")
     assert failures == [], f"{method.upper()} {url}: " + "; ".join(failures)
 
 

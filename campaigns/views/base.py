@@ -44,11 +44,7 @@ def get_award(user, pk) -> Award:
     return award
 
 
-def visible_registration_ids(user, registration_ids) -> set[int]:
-    return set(selectors.registrations_for(user).filter(pk__in=list(registration_ids)).values_list("pk", flat=True))
-
-
 def visible_standings(user, standings):
     """The rows of a ranking the reader may see, keeping the ranks of the whole field."""
-    visible = visible_registration_ids(user, (standing.registration.pk for standing in standings))
+    visible = selectors.visible_registration_ids(user, (standing.registration.pk for standing in standings))
     return [standing for standing in standings if standing.registration.pk in visible]

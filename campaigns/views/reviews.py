@@ -14,7 +14,7 @@ from campaigns import selectors, services
 from campaigns.forms import EntryNoteForm, NoteForm, ReviewForm
 from campaigns.models import CampaignState, Review, ReviewEntry, ReviewKind
 from campaigns.standings import campaign_standings
-from campaigns.views.base import get_campaign, get_campaign_to_manage, visible_registration_ids
+from campaigns.views.base import get_campaign, get_campaign_to_manage
 from members.access import Action, policy
 from members.forms import add_service_errors
 
@@ -75,7 +75,7 @@ def review_detail(request, pk):
     campaign = review.campaign
     entries = list(review.entries.all())
     targets = list(campaign.targets.all())
-    visible = visible_registration_ids(request.user, (entry.registration_id for entry in entries))
+    visible = selectors.visible_registration_ids(request.user, (entry.registration_id for entry in entries))
     rows = [(entry, [(target, entry.figures.get(str(target.pk))) for target in targets])
             for entry in entries if entry.registration_id in visible]
     return render(request, "campaigns/review_detail.html", {

@@ -11,8 +11,18 @@ from campaigns.models import Award, AwardTitle, Registration, ReviewKind
 from members.models import Member
 from tests.campaigns.conftest import make_campaign, register_unit, report
 from tests.conftest import PERSONAS, client_for
-from tests.test_permissions import ALL_200, COMMITTEES, IN_A_ANY_ROLE, IN_A_OFFICERS, IN_C_ANY_ROLE, LOGIN, \
-    OFFICERS, SIGNED_IN, row
+from tests.test_permissions import (
+    ALL_200,
+    COMMITTEES,
+    IN_A_ANY_ROLE,
+    IN_A_OFFICERS,
+    IN_C_ANY_ROLE,
+    LOGIN,
+    OFFICERS,
+    SIGNED_IN,
+    meets,
+    row,
+)
 
 # Column order: anonymous, member of A, secretary of A, secretary of B, committee of G1, city committee,
 # outsider (secretary of C under G2), superuser.
@@ -163,11 +173,6 @@ def test_campaign_permission_matrix(name, target, method, expected, personas, tr
             Award.objects.update(state="decided", is_published=True, citation="Tiêu biểu")
         data = {"note": "Ghi chú"} if method == "post" else None
         response = getattr(client_for(personas[persona]), method)(url, data)
-        want = expected[persona]
-        if want == LOGIN:
-            ok = response.status_code == 302 and response["Location"].startswith(reverse("login"))
-        else:
-            ok = response.status_code == want
-        if not ok:
-            failures.append(f"{persona}: got {response.status_code}, want {want}")
+        if not meets(response, expected[persona]):
+            failures.append(f"{persona}: got {response.status_code}, want {expected[persona]}")
     assert failures == [], f"{method.upper()} {url}: " + "; ".join(failures)
