@@ -1,9 +1,9 @@
-"""The admin keeps the award catalogue. Campaigns and awards change only through their pages and services, so
+"""The admin keeps the award catalogue. Campaigns, awards and feedback points change only through their pages and services, so
 the admin shows them read-only."""
 
 from django.contrib import admin
 
-from campaigns.models import Award, AwardTitle, Campaign
+from campaigns.models import Award, AwardTitle, Campaign, FeedbackPoint
 
 
 @admin.register(AwardTitle)
@@ -40,3 +40,11 @@ class AwardAdmin(ReadOnlyAdmin):
     list_display = ("recipient_name", "title", "year", "state", "decision_number", "is_published")
     list_filter = ("state", "year", "is_published")
     search_fields = ("recipient_name", "decision_number")
+
+
+@admin.register(FeedbackPoint)
+class FeedbackPointAdmin(ReadOnlyAdmin):
+    # The opinions themselves carry contacts: they are read on the unit's pages, through the access policy.
+    list_display = ("name", "unit", "kind", "is_open", "created_at")
+    list_filter = ("kind", "is_open")
+    search_fields = ("name",)

@@ -143,3 +143,61 @@ def _awards(admin, hospital, final_review, today):
     services.award_propose(actor=admin, proposing_unit=hospital, title=commendation, year=today.year,
                            unit=second.registration.unit, review_entry=second,
                            achievements=f"Hạng {second.rank} chiến dịch 45 ngày, điểm {second.score}.")
+
+
+DEMO_OPINIONS = [
+    # (months ago, ratings, served by, comment, contact)
+    (0, (5, 5, 5, 4), "Võ Thị Thu Hà", "Chị điều dưỡng hướng dẫn rất tận tình, giải thích rõ từng bước làm thủ tục.",
+     "nguoibenh.an@example.org"),
+    (0, (4, 4, 3, 3), "", "Phải chờ khá lâu ở quầy lấy số, mong bố trí thêm người vào giờ cao điểm.", "0903 123 456"),
+    (0, (2, 3, 2, 1), "", "Buổi sáng thứ Hai quá đông, không ai hướng dẫn chỗ đóng tiền.", ""),
+    (1, (5, 5, 4, 5), "Thu Hà", "Cảm ơn các bạn trẻ đã đẩy xe lăn giúp mẹ tôi.", ""),
+    (1, (5, 4, 5, 4), "", "", ""),
+    (2, (4, 5, 4, 4), "Võ Thị Thu Hà", "Giải thích kết quả xét nghiệm dễ hiểu.", ""),
+    (3, (3, 4, 3, 3), "", "Bảng chỉ dẫn ở tầng 2 khó đọc.", ""),
+    (4, (5, 5, 5, 5), "", "Rất hài lòng.", ""),
+    (5, (4, 4, 4, 3), "", "", ""),
+    (1, (1, 1, 1, 1), "", "Nội dung quảng cáo không liên quan, kèm lời lẽ thô tục.", ""),
+]
+
+
+def load_demo_feedback(*, today: datetime.date | None = None) -> bool:
+    """Two feedback points of the Internal Medicine branch (a guidance desk, and its patients' friends group) with
+    a few months of opinions: some name a member, one is answered by mail, one is hidden as abusive."""
+    from campaigns.models import Feedback, FeedbackPoint, FeedbackPointKind
+    from movements.models import Collective
+
+    today = today or timezone.localdate()
+    branch = Unit.objects.filter(code="bvndgd-khoa-noi").first()
+    if branch is None or FeedbackPoint.objects.filter(unit=branch).exists():
+        return False
+    secretary = get_user_model().objects.get(username="bithu")
+    questions = [str(text) for text in services.DEFAULT_QUESTIONS]
+    with transaction.atomic():
+        desk = services.point_create(
+            actor=secretary, unit=branch, kind=FeedbackPointKind.DESK, questions=questions,
+            name="Bàn hướng dẫn người bệnh – Khoa Nội",
+            invitation="Ý kiến của bạn giúp tuổi trẻ Khoa Nội phục vụ người bệnh tốt hơn. Chỉ mất một phút.")
+        points = [desk]
+        collective = Collective.objects.filter(unit=branch, year=today.year).order_by("pk").first()
+        if collective is not None:
+            points.append(services.point_create(
+                actor=secretary, unit=branch, kind=FeedbackPointKind.COLLECTIVE, collective=collective,
+                questions=questions[:3], name=collective.name,
+                invitation="Hãy cho chúng tôi biết các bạn trẻ đã giúp bạn thế nào."))
+        for index, (months_ago, scores, served_by, comment, contact) in enumerate(DEMO_OPINIONS):
+            point = points[index % len(points)]
+            asked = list(point.questions.filter(is_active=True))
+            feedback = services.feedback_submit(
+                point=point, scores={question.pk: score for question, score in zip(asked, scores)},
+                served_by_name=served_by, comment=comment, contact=contact, sender_address=f"203.0.113.{index + 1}")
+            # The demo tells a story over months; the services stamp the time of the call.
+            received = timezone.now() - datetime.timedelta(days=30 * months_ago + index)
+            Feedback.objects.filter(pk=feedback.pk).update(created_at=received)
+            if index == 0:
+                services.feedback_reply(actor=secretary, feedback=feedback, text=(
+                    "Cảm ơn anh/chị đã ghi nhận. Chi đoàn sẽ tiếp tục duy trì bàn hướng dẫn vào các buổi sáng."))
+            if index == len(DEMO_OPINIONS) - 1:
+                services.feedback_move(actor=secretary, feedback=feedback, name="hide",
+                                       reason="Quảng cáo, lời lẽ thô tục")
+    return True

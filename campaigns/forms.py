@@ -1,10 +1,15 @@
+import unicodedata
+
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import (
     Award,
     AwardTitle,
+    SCORES,
     Campaign,
+    FeedbackPointKind,
     Inspection,
     Outcome,
     RecipientKind,
@@ -12,7 +17,7 @@ from campaigns.models import (
     SupportAction,
     Target,
 )
-from campaigns.services import CAMPAIGN_FIELDS, default_outcome
+from campaigns.services import CAMPAIGN_FIELDS, MAX_QUESTIONS, default_outcome
 from members.forms import DateInput
 from movements.uploads import recognise
 
@@ -273,3 +278,95 @@ class CitationForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["citation"].required = True
+
+
+# The people's feedback
+
+class FeedbackPointForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=None)
+    kind = forms.ChoiceField(label=_("Where the people are served"), choices=FeedbackPointKind.choices)
+    collective = forms.ModelChoiceField(label=_("Collective"), queryset=None, required=False,
+                                        help_text=_("Only for the feedback point of a youth collective."))
+    name = forms.CharField(label=_("Name shown to the people"), max_length=150,
+                           help_text=_("e.g. Bàn hướng dẫn người bệnh – Khoa Khám bệnh"))
+    invitation = forms.CharField(label=_("Invitation on the poster"), max_length=300,
+                                 widget=forms.Textarea(attrs={"rows": 2}))
+    questions = forms.CharField(label=_("Questions rated from 1 to 5"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, units=None, collectives=None, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questions"].help_text = gettext(
+            "One question per line, at most %(count)d. A question that already has answers is kept with them when "
+            "you remove it.") % {"count": MAX_QUESTIONS}
+        if editing:
+            for name in ("unit", "kind", "collective"):
+                del self.fields[name]
+        else:
+            self.fields["unit"].queryset = units
+            self.fields["collective"].queryset = collectives
+            self.fields["collective"].label_from_instance = lambda collective: (
+                f"{collective.name} – {collective.unit} ({collective.year})")
+
+    def clean_questions(self):
+        return [line for line in self.cleaned_data["questions"].splitlines() if line.strip()]
+
+
+def _without_control_characters(text: str) -> str:
+    # Keeps line breaks and tabs; other control characters come from pasted junk or scripts, never from people.
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+
+
+class PublicFeedbackForm(forms.Form):
+    """The citizen's form: a rating per question, who served them, a comment, a contact. Two fields are traps for
+    scripts: ``homepage`` is hidden from people and must stay empty, ``started`` says when the form was served."""
+
+    served_by_name = forms.CharField(label=_("Who served you (if you wish)"), max_length=100, required=False,
+                                     help_text=_("e.g. Điều dưỡng Lan"))
+    comment = forms.CharField(label=_("Your opinion"), max_length=2000, required=False,
+                              widget=forms.Textarea(attrs={"rows": 4}))
+    contact = forms.CharField(label=_("Your email or phone, if you want an answer"), max_length=150, required=False)
+    homepage = forms.CharField(required=False, label=_("Leave this field empty"))
+    started = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            self.fields[f"q{question.pk}"] = forms.TypedChoiceField(
+                label=question.text, coerce=int, required=False, widget=forms.RadioSelect,
+                choices=[(score, str(score)) for score in SCORES])
+
+    def rating_fields(self):
+        return [self[f"q{question.pk}"] for question in self.questions]
+
+    def scores(self) -> dict[int, int]:
+        return {question.pk: self.cleaned_data[f"q{question.pk}"] for question in self.questions
+                if self.cleaned_data.get(f"q{question.pk}") not in (None, "")}
+
+    def clean_served_by_name(self):
+        return _without_control_characters(self.cleaned_data["served_by_name"])
+
+    def clean_comment(self):
+        return _without_control_characters(self.cleaned_data["comment"])
+
+    def clean_contact(self):
+        return _without_control_characters(self.cleaned_data["contact"])
+
+
+class FeedbackReplyForm(forms.Form):
+    reply = forms.CharField(label=_("Answer"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FeedbackHideForm(forms.Form):
+    reason = forms.CharField(label=_("Why it is hidden"), max_length=300,
+                             help_text=_("e.g. Lời lẽ xúc phạm; quảng cáo"))
+
+
+class FeedbackAttributeForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Member named"), queryset=None, required=False,
+                                    empty_label=_("No member"))
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+        self.fields["member"].label_from_instance = lambda member: f"{member.full_name} – {member.unit}"

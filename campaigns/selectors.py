@@ -1,6 +1,9 @@
 """Reads of campaigns and awards, always scoped by the access policy."""
 
-from django.db.models import Count, Q, Sum
+import datetime
+
+from django.db.models import Avg, Count, Prefetch, Q, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from campaigns.models import (
@@ -8,6 +11,11 @@ from campaigns.models import (
     AwardState,
     Campaign,
     CampaignState,
+    Feedback,
+    FeedbackPoint,
+    FeedbackQuestion,
+    FeedbackRating,
+    FeedbackState,
     Forwarding,
     RecipientKind,
     Registration,
@@ -167,6 +175,10 @@ def home_campaign_tasks(user, unit: Unit | None) -> list[dict]:
     for campaign in open_now[:3]:
         if registrant_choices(user, campaign):
             tasks.append({"kind": "campaign_register", "campaign": campaign})
+    if policy.can(user, Action.MANAGE_FEEDBACK, unit):
+        waiting_count = waiting_feedback(user, unit).count()
+        if waiting_count:
+            tasks.append({"kind": "feedback_answer", "count": waiting_count})
     return tasks
 
 
@@ -192,3 +204,107 @@ def registrations_acted_for(user, campaign: Campaign):
         Q(kind__in=[RecipientKind.UNIT, RecipientKind.COLLECTIVE],
           unit__in=policy.held_units(user, Action.REGISTER_FOR_CAMPAIGNS))
         | Q(kind=RecipientKind.MEMBER, member__user=user))
+
+
+# The people's feedback
+
+SHOWN_FEEDBACK = Q(state=FeedbackState.SHOWN)
+WAITING_FEEDBACK = SHOWN_FEEDBACK & Q(replied_at__isnull=True) & (~Q(comment="") | ~Q(contact=""))
+
+
+def feedback_points_for(user):
+    return policy.scope(user, FeedbackPoint.objects.select_related("unit", "collective"), action=Action.VIEW_FEEDBACK,
+                        path_field="unit__path")
+
+
+def feedback_points_of_unit(user, unit: Unit):
+    """The points of a unit's subtree with what they received: opinions shown, their average, those waiting."""
+    return feedback_points_for(user).filter(unit.subtree_q("unit__path")).annotate(
+        received=Count("feedback", filter=Q(feedback__state=FeedbackState.SHOWN)),
+        average=Avg("feedback__average", filter=Q(feedback__state=FeedbackState.SHOWN)),
+        waiting=Count("feedback", filter=Q(feedback__state=FeedbackState.SHOWN, feedback__replied_at__isnull=True)
+                      & (~Q(feedback__comment="") | ~Q(feedback__contact="")))).order_by("unit__path", "name", "id")
+
+
+def feedback_for(user):
+    return policy.scope(user, Feedback.objects.select_related("point__unit", "member__unit"),
+                        action=Action.VIEW_FEEDBACK, path_field="point__unit__path")
+
+
+def public_point(token: str) -> FeedbackPoint | None:
+    """The point behind a poster's code, with the questions it asks now; what the public page may show."""
+    return (FeedbackPoint.objects.select_related("unit")
+            .prefetch_related(Prefetch("questions", queryset=FeedbackQuestion.objects.filter(is_active=True),
+                                       to_attr="active_questions"))
+            .filter(token=token).first())
+
+
+def feedback_summary(feedback) -> dict:
+    """Opinions shown, their average rating, how many were answered, and how many were hidden as abusive."""
+    return feedback.aggregate(
+        count=Count("pk", filter=SHOWN_FEEDBACK), average=Avg("average", filter=SHOWN_FEEDBACK),
+        answered=Count("pk", filter=SHOWN_FEEDBACK & Q(replied_at__isnull=False)),
+        waiting=Count("pk", filter=WAITING_FEEDBACK), hidden=Count("pk", filter=~SHOWN_FEEDBACK))
+
+
+def question_averages(feedback) -> list[dict]:
+    """The average of each question over the opinions shown, in the order the questions are asked."""
+    return list(FeedbackRating.objects.filter(feedback__in=feedback.filter(SHOWN_FEEDBACK).values("pk"))
+                .values("question_id", "question__text", "question__position")
+                .annotate(average=Avg("score"), count=Count("pk"))
+                .order_by("question__position", "question_id"))
+
+
+def monthly_trend(feedback, *, months: int = 12, today: datetime.date | None = None) -> list[dict]:
+    """Opinions shown and their average, month by month over the last ``months`` months, empty months included."""
+    today = today or timezone.localdate()
+    first = today.replace(day=1)
+    for _month in range(months - 1):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    start = timezone.make_aware(datetime.datetime.combine(first, datetime.time()))
+    rows = {row["month"].date() if isinstance(row["month"], datetime.datetime) else row["month"]: row for row in (
+        feedback.filter(SHOWN_FEEDBACK, created_at__gte=start).annotate(month=TruncMonth("created_at"))
+        .order_by().values("month").annotate(count=Count("pk"), average=Avg("average")))}
+    trend, month = [], first
+    for _month in range(months):
+        row = rows.get(month, {})
+        trend.append({"month": month, "count": row.get("count", 0), "average": row.get("average")})
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return trend
+
+
+def _feedback_evidence(feedback, *, latest: int) -> dict:
+    shown = feedback.filter(SHOWN_FEEDBACK)
+    return {"summary": feedback_summary(feedback), "questions": question_averages(feedback),
+            "latest": list(shown.exclude(comment="").select_related("point")[:latest])}
+
+
+def member_feedback(member: Member, year: int, *, latest: int = 5) -> dict:
+    """The people's opinions naming a member in a year: evidence of the responsibility to the people."""
+    return _feedback_evidence(Feedback.objects.filter(member=member, created_at__year=year), latest=latest)
+
+
+def collective_feedback(collective: Collective, *, latest: int = 3) -> dict:
+    """The opinions left at a collective's points in its year: figures for its evaluation."""
+    return _feedback_evidence(Feedback.objects.filter(point__collective=collective, created_at__year=collective.year),
+                              latest=latest)
+
+
+def waiting_feedback(user, unit: Unit):
+    """Opinions in the unit's subtree that wait for an answer from someone who may give it."""
+    return policy.scope(user, Feedback.objects.filter(WAITING_FEEDBACK, point__unit__path__startswith=unit.path),
+                        action=Action.MANAGE_FEEDBACK, path_field="point__unit__path")
+
+
+def feedback_collective_choices(user, unit: Unit):
+    """The collectives of this year and last under the unit, where the user may manage feedback points."""
+    year = timezone.localdate().year
+    return policy.scope(user, Collective.objects.filter(unit.subtree_q("unit__path"), year__gte=year - 1),
+                        action=Action.MANAGE_FEEDBACK, path_field="unit__path").select_related("unit")
+
+
+def feedback_member_choices(user, point: FeedbackPoint):
+    """The members an opinion at this point may name: the active members of its unit the user may see."""
+    return (policy.members(user, Action.VIEW_MEMBERS)
+            .filter(point.unit.subtree_q("unit__path"), status=MemberStatus.ACTIVE)
+            .select_related("unit").order_by("sort_name"))

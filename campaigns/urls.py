@@ -34,4 +34,17 @@ urlpatterns = [
     path("awards/<int:pk>/unpublish/", views.award_unpublish, name="award_unpublish"),
     path("awards/<int:pk>/<str:name>/", views.award_move, name="award_move"),
     path("honour/", views.honour_board, name="honour_board"),
+    # The address printed on the posters: short, and in the people's language (ý kiến: opinion).
+    path("y-kien/<str:token>/", views.feedback_public, name="feedback_public"),
+    path("y-kien/<str:token>/cam-on/", views.feedback_thanks, name="feedback_thanks"),
+    path("feedback/", views.point_list, name="feedback_points"),
+    path("feedback/points/new/", views.point_create, name="feedback_point_create"),
+    path("feedback/points/<int:pk>/", views.point_detail, name="feedback_point"),
+    path("feedback/points/<int:pk>/edit/", views.point_edit, name="feedback_point_edit"),
+    path("feedback/points/<int:pk>/poster/", views.point_poster, name="feedback_poster"),
+    path("feedback/points/<int:pk>/<str:state>/", views.point_set_open, name="feedback_point_open"),
+    path("feedback/<int:pk>/", views.feedback_detail, name="feedback"),
+    path("feedback/<int:pk>/reply/", views.feedback_reply, name="feedback_reply"),
+    path("feedback/<int:pk>/attribute/", views.feedback_attribute, name="feedback_attribute"),
+    path("feedback/<int:pk>/<str:name>/", views.feedback_move, name="feedback_move"),
 ]

@@ -214,6 +214,21 @@ MEMBER_LIST_PAGE_SIZE = 25
 # Imports longer than this run in the background (``manage.py db_worker``) with a progress page.
 MEMBER_IMPORT_BACKGROUND_ROWS = env_int("DJANGO_IMPORT_BACKGROUND_ROWS", 2000, minimum=1)
 
+# A cache shared by every app server: the database's by default (``manage.py createcachetable``, run by
+# ``make migrate``), Redis when DJANGO_REDIS_URL is set. The public feedback pages count posts in it.
+REDIS_URL = env_str("DJANGO_REDIS_URL", "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}
+}
+
+# The public feedback pages: at most this many posts per sender address, and per feedback point, in each window;
+# a form sent faster than a person can fill it is refused.
+FEEDBACK_LIMIT_WINDOW = timedelta(minutes=env_int("DJANGO_FEEDBACK_WINDOW_MINUTES", 60, minimum=1))
+FEEDBACK_LIMIT_PER_ADDRESS = env_int("DJANGO_FEEDBACK_PER_ADDRESS", 10, minimum=1)
+FEEDBACK_LIMIT_PER_POINT = env_int("DJANGO_FEEDBACK_PER_POINT", 120, minimum=1)
+FEEDBACK_MIN_FILL_SECONDS = env_int("DJANGO_FEEDBACK_MIN_FILL_SECONDS", 4, minimum=0)
+
 # Background jobs: a database queue that `manage.py db_worker` works through.
 TASKS = {"default": {"BACKEND": env_str("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # The address people open the portal at, for links in mail.
@@ -224,5 +239,5 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -51,6 +51,9 @@ class Action(StrEnum):
     MANAGE_REPORTS = "reports.manage"
     VIEW_AWARDS = "awards.view"
     MANAGE_AWARDS = "awards.manage"
+    # The people's feedback: contacts left for a reply are personal data, for those who run the unit.
+    VIEW_FEEDBACK = "feedback.view"
+    MANAGE_FEEDBACK = "feedback.manage"
     # What a member does on their own commitment; granted to the owner only (see OWNER_ACTIONS).
     EDIT_OWN_COMMITMENT = "commitments.edit_own"
 
@@ -88,6 +91,8 @@ RIGHTS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_REPORTS: frozenset({Role.COMMITTEE}),
     Action.VIEW_AWARDS: _OFFICERS,
     Action.MANAGE_AWARDS: frozenset({Role.COMMITTEE}),
+    Action.VIEW_FEEDBACK: _OFFICERS,
+    Action.MANAGE_FEEDBACK: _OFFICERS,
 }
 
 # Actions a person may take on what is their own (their record, their commitment), whatever their roles.

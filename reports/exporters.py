@@ -73,6 +73,17 @@ class YearEndExporter:
                                                             _("Approved registrations")], [
             [campaign.title, campaign.unit.name, f"{campaign.starts_on:%d/%m/%Y}–{campaign.ends_on:%d/%m/%Y}",
              campaign.get_state_display(), count] for campaign, count in f.campaigns])
+        opinions = f.feedback
+        yield Table("feedback", _("Listening to the people"), [_("Figure"), _("Value")], [
+            [_("Feedback points that received opinions"), opinions.get("points", 0)],
+            [_("Opinions of the people"), opinions.get("count", 0)],
+            [_("Average rating (out of 5)"), opinions.get("average") if opinions.get("average") is not None else "—"],
+            [_("Opinions answered"), opinions.get("answered", 0)],
+            [_("Opinions hidden as abusive"), opinions.get("hidden", 0)]])
+        if f.collective_feedback:
+            yield Table("collective_feedback", _("The people's opinions of the youth collectives"),
+                        [_("Collective"), _("Unit"), _("Opinions"), _("Average rating (out of 5)")],
+                        [list(row) for row in f.collective_feedback], sheet=_("Opinions of collectives"))
         yield Table("sub_units", _("By sub-unit"), [_("Unit"), _("Active members"), _("Registered"), _("Approved"),
                                                     _("Evaluated"), _("Excellent"), _("Youth projects"),
                                                     _("Initiatives")], [

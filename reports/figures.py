@@ -6,11 +6,11 @@ sub-unit where a table needs it), so the number of queries does not grow with th
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Avg, Count, Q, Sum
 from django.db.models.functions import Coalesce, Substr
 
-from campaigns.models import CampaignState, Registration, RegistrationState
-from campaigns.selectors import campaigns_of_unit
+from campaigns.models import CampaignState, Feedback, Registration, RegistrationState
+from campaigns.selectors import SHOWN_FEEDBACK, campaigns_of_unit, feedback_summary
 from members.access import Action, policy
 from members.models import Member, MemberStatus, Unit
 from members.text import fold
@@ -90,6 +90,8 @@ class Figures:
     initiatives: dict = field(default_factory=dict)
     collectives: list = field(default_factory=list)
     campaigns: list = field(default_factory=list)  # (campaign, approved registrations below the unit)
+    feedback: dict = field(default_factory=dict)  # the people's opinions of the year: count, average, answered…
+    collective_feedback: list = field(default_factory=list)  # (collective, its unit, opinions, average)
     sub_units: list = field(default_factory=list)
 
     @property
@@ -103,6 +105,10 @@ class Figures:
     @property
     def evaluated_percent(self) -> int:
         return percent(self.evaluated, self.members)
+
+
+def _two_places(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(Decimal("0.01"))
 
 
 def _child_path(unit: Unit, path_field: str):
@@ -171,6 +177,17 @@ def unit_figures(user, unit: Unit, year: int) -> Figures:
                                                                     campaign__in=campaigns), unit, "unit__path")
                           .order_by().values_list("campaign_id").annotate(n=Count("pk")))
     figures.campaigns = [(campaign, approved_below.get(campaign.pk, 0)) for campaign in campaigns]
+
+    feedback = _scoped(user, Feedback.objects.filter(created_at__year=year), unit, "point__unit__path")
+    figures.feedback = feedback_summary(feedback)
+    figures.feedback["points"] = feedback.filter(SHOWN_FEEDBACK).values("point").distinct().count()
+    figures.feedback["average"] = _two_places(figures.feedback["average"])
+    figures.collective_feedback = [
+        (row["point__collective__name"], row["point__collective__unit__name"], row["count"],
+         _two_places(row["average"]))
+        for row in feedback.filter(SHOWN_FEEDBACK, point__collective__isnull=False)
+        .values("point__collective_id", "point__collective__name", "point__collective__unit__name")
+        .annotate(count=Count("pk"), average=Avg("average")).order_by("-count", "point__collective__name")]
 
     figures.sub_units = _sub_unit_rows(user, unit, members, commitments, projects, initiatives)
     return figures

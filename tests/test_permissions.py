@@ -202,9 +202,10 @@ def _url_names(resolver=None, namespace=""):
 
 def test_every_url_pattern_is_in_the_matrix():
     from tests.campaigns.test_campaign_permissions import CAMPAIGN_MATRIX
+    from tests.campaigns.test_feedback_permissions import FEEDBACK_MATRIX
     from tests.reports.test_report_permissions import REPORT_MATRIX
 
-    listed = {name for name, *_ in MATRIX + CAMPAIGN_MATRIX + REPORT_MATRIX}
+    listed = {name for name, *_ in MATRIX + CAMPAIGN_MATRIX + REPORT_MATRIX + FEEDBACK_MATRIX}
     missing = sorted(set(_url_names()) - listed)
     assert missing == [], f"URL patterns without a row in the permission matrix: {missing}"
 

@@ -41,3 +41,11 @@ def completion_percent(target_figures) -> int | str:
 @register.filter
 def figure_rows(standing, targets):
     return standing.figure_rows(targets)
+
+
+@register.filter
+def rating(value):
+    """An average rating out of 5 with one decimal in the reader's form: "4,3/5"."""
+    if value is None or value == "":
+        return "—"
+    return f"{figure(Decimal(value).quantize(Decimal('0.1')))}/5"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaigns.selectors import awards_of_collective
+from campaigns.selectors import awards_of_collective, collective_feedback
 from members.access import Action, policy
 from members.forms import add_service_errors
 from members.selectors import visible_ancestors, working_unit
@@ -79,6 +79,9 @@ def _collective_page(request, collective, log_form=None):
         "timeline": selectors.object_timeline(collective),
         "award_history": awards_of_collective(collective),
         "may_propose_award": policy.can(request.user, Action.MANAGE_AWARDS, collective.unit),
+        "people_feedback": collective_feedback(collective),
+        "feedback_points": collective.feedback_points.all(),
+        "may_read_feedback": policy.can(request.user, Action.VIEW_FEEDBACK, collective.unit),
     })
 
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from campaigns.demo import load_demo_campaigns
+from campaigns.demo import load_demo_campaigns, load_demo_feedback
 from members.demo import DEMO_PASSWORD, load_demo, load_scale
 from movements.demo import load_demo_year
 
@@ -19,6 +19,8 @@ class Command(BaseCommand):
             self.stdout.write("Demo movement year opened, with commitments in every state.")
         if load_demo_campaigns():
             self.stdout.write("Demo campaigns loaded in every phase, with reviews, awards and an honour board.")
+        if load_demo_feedback():
+            self.stdout.write("Demo feedback points loaded, with a few months of the people's opinions.")
         if scale == "city":
             result = load_scale()
             self.stdout.write(f"City scale: {result['units']} units, {result['members_created']} members added.")
