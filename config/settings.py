@@ -219,7 +219,9 @@ MEMBER_IMPORT_BACKGROUND_ROWS = env_int("DJANGO_IMPORT_BACKGROUND_ROWS", 2000, m
 REDIS_URL = env_str("DJANGO_REDIS_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    if REDIS_URL else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache"}
+    if REDIS_URL else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache",
+                       # The default of 300 entries would cull the feedback counters of a busy hour.
+                       "OPTIONS": {"MAX_ENTRIES": 100_000}}
 }
 
 # The public feedback pages: at most this many posts per sender address, and per feedback point, in each window;
