@@ -36,7 +36,6 @@ messages: $(VENV)/.installed
 
 migrate:
 	$(DEV_ENV) $(MANAGE) migrate --no-input -v0
-	$(DEV_ENV) $(MANAGE) createcachetable
 
 # seed_demo adds only what is missing, so running it at every start loads the demo data once.
 demo:

@@ -233,7 +233,7 @@ def feedback_for(user):
 
 def public_point(token: str) -> FeedbackPoint | None:
     """The point behind a poster's code, with the questions it asks now; what the public page may show."""
-    return (FeedbackPoint.objects.select_related("unit")
+    return (FeedbackPoint.objects.filter(unit__is_active=True).select_related("unit")
             .prefetch_related(Prefetch("questions", queryset=FeedbackQuestion.objects.filter(is_active=True),
                                        to_attr="active_questions"))
             .filter(token=token).first())
@@ -273,21 +273,23 @@ def monthly_trend(feedback, *, months: int = 12, today: datetime.date | None = N
     return trend
 
 
-def _feedback_evidence(feedback, *, latest: int) -> dict:
-    shown = feedback.filter(SHOWN_FEEDBACK)
+def _feedback_evidence(viewer, feedback, *, latest: int) -> dict:
+    """The figures for anyone who may read the page they are on; the comments themselves only for those who may
+    read the opinions of the point they were left at (an abusive one may not be hidden yet)."""
+    readable = feedback_for(viewer).filter(pk__in=feedback.filter(SHOWN_FEEDBACK).values("pk"))
     return {"summary": feedback_summary(feedback), "questions": question_averages(feedback),
-            "latest": list(shown.exclude(comment="").select_related("point")[:latest])}
+            "latest": list(readable.exclude(comment="").select_related("point")[:latest])}
 
 
-def member_feedback(member: Member, year: int, *, latest: int = 5) -> dict:
+def member_feedback(viewer, member: Member, year: int, *, latest: int = 5) -> dict:
     """The people's opinions naming a member in a year: evidence of the responsibility to the people."""
-    return _feedback_evidence(Feedback.objects.filter(member=member, created_at__year=year), latest=latest)
+    return _feedback_evidence(viewer, Feedback.objects.filter(member=member, created_at__year=year), latest=latest)
 
 
-def collective_feedback(collective: Collective, *, latest: int = 3) -> dict:
+def collective_feedback(viewer, collective: Collective, *, latest: int = 3) -> dict:
     """The opinions left at a collective's points in its year: figures for its evaluation."""
-    return _feedback_evidence(Feedback.objects.filter(point__collective=collective, created_at__year=collective.year),
-                              latest=latest)
+    return _feedback_evidence(viewer, Feedback.objects.filter(point__collective=collective,
+                                                              created_at__year=collective.year), latest=latest)
 
 
 def waiting_feedback(user, unit: Unit):

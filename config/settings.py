@@ -214,8 +214,8 @@ MEMBER_LIST_PAGE_SIZE = 25
 # Imports longer than this run in the background (``manage.py db_worker``) with a progress page.
 MEMBER_IMPORT_BACKGROUND_ROWS = env_int("DJANGO_IMPORT_BACKGROUND_ROWS", 2000, minimum=1)
 
-# A cache shared by every app server: the database's by default (``manage.py createcachetable``, run by
-# ``make migrate``), Redis when DJANGO_REDIS_URL is set. The public feedback pages count posts in it.
+# A cache shared by every app server: the database's by default (its table is made by a migration of
+# campaigns), Redis when DJANGO_REDIS_URL is set. The public feedback pages count posts in it.
 REDIS_URL = env_str("DJANGO_REDIS_URL", "")
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -7,6 +7,8 @@ so that posts to one point are counted one after another."""
 
 import hashlib
 import hmac
+import ipaddress
+import logging
 import time
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -35,6 +37,8 @@ from members.access import Action, policy
 from members.models import Member, MemberStatus, Unit
 from members.text import fold
 from movements.models import Collective
+
+logger = logging.getLogger(__name__)
 
 __all__ = ["FeedbackRefused", "contact_email", "feedback_attribute", "feedback_move", "feedback_reply",
            "feedback_submit", "point_create", "point_set_open", "point_update", "DEFAULT_QUESTIONS",
@@ -77,6 +81,11 @@ FEEDBACK_MOVES = {"hide": FeedbackMove(FeedbackState.SHOWN, FeedbackState.HIDDEN
 def _check_manage(actor, unit: Unit) -> None:
     if not policy.can(actor, Action.MANAGE_FEEDBACK, unit):
         raise PermissionDenied(_("Your role does not allow managing the feedback of %(unit)s.") % {"unit": unit})
+
+
+def _one_line(text: str) -> str:
+    # A name goes into a mail's subject and onto a poster: one line, single spaces.
+    return " ".join(text.split())
 
 
 def _clean_questions(texts) -> list[str]:
@@ -128,8 +137,8 @@ def point_create(*, actor, unit: Unit, kind: str, name: str, invitation: str, qu
         collective = None
     texts = _clean_questions(questions)
     with transaction.atomic():
-        point = FeedbackPoint(unit=unit, kind=kind, collective=collective, name=name.strip(),
-                              invitation=invitation.strip(), created_by=actor)
+        point = FeedbackPoint(unit=unit, kind=kind, collective=collective, name=_one_line(name),
+                              invitation=_one_line(invitation), created_by=actor)
         point.full_clean(exclude=["created_by"])
         point.save()
         _set_questions(point, texts)
@@ -149,7 +158,7 @@ def point_update(*, actor, point: FeedbackPoint, name: str, invitation: str, que
         _check_manage(actor, point.unit)
         before = {"name": point.name, "invitation": point.invitation,
                   "questions": [q.text for q in point.questions.filter(is_active=True)]}
-        point.name, point.invitation = name.strip(), invitation.strip()
+        point.name, point.invitation = _one_line(name), _one_line(invitation)
         point.full_clean(exclude=["created_by"])
         point.save(update_fields=["name", "invitation"])
         _set_questions(point, texts)
@@ -177,18 +186,53 @@ def point_set_open(*, actor, point: FeedbackPoint, is_open: bool) -> FeedbackPoi
 # What the people send
 
 def sender_hash(address: str) -> str:
+    """A keyed hash of the sender: the address, or for IPv6 its /64 network, which one household or phone holds
+    whole and could otherwise walk through to escape the limit."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        parsed = None
+    if parsed is not None and parsed.version == 6:
+        address = str(ipaddress.ip_network(f"{parsed}/64", strict=False))
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:16]
 
 
-def _limits(point: FeedbackPoint, sender: str):
+def _take_slot(key: str, limit: int, timeout: int) -> bool:
+    """Count one post against ``limit`` in the shared cache, atomically on every backend.
+
+    Each post takes a numbered slot with ``cache.add``, which only one caller can win (an INSERT on the
+    primary key in the database cache, SET NX in Redis); ``incr`` would not do, since the database cache reads
+    and writes back, and resets the expiry. A hint of the next free slot keeps it to one or two tries."""
+    start = cache.get(f"{key}:next", 0)
+    for slot in range(start, limit):
+        if cache.add(f"{key}:{slot}", 1, timeout=timeout):
+            cache.set(f"{key}:next", slot + 1, timeout=timeout)
+            return True
+    return False
+
+
+def _count_post(point: FeedbackPoint, sender: str) -> None:
+    """Take this post's place in the window, per point and per sender, or refuse it politely."""
     window = int(settings.FEEDBACK_LIMIT_WINDOW.total_seconds())
-    bucket = int(time.time() // window)
-    return window, [
-        (f"feedback:address:{sender}:{bucket}", settings.FEEDBACK_LIMIT_PER_ADDRESS,
-         _("Thank you. Many opinions were sent from your connection in a short time; please try again later.")),
+    now = time.time()
+    bucket = int(now // window)
+    # Every slot of a window expires when the window ends, so a quiet spell never resets a count early.
+    timeout = int((bucket + 1) * window - now) + 1
+    limits = [
         (f"feedback:point:{point.pk}:{bucket}", settings.FEEDBACK_LIMIT_PER_POINT,
          _("Thank you. This point has received many opinions in a short time; please try again later.")),
+        (f"feedback:address:{sender}:{bucket}", settings.FEEDBACK_LIMIT_PER_ADDRESS,
+         _("Thank you. Many opinions were sent from your connection in a short time; please try again later.")),
     ]
+    for key, limit, message in limits:
+        try:
+            taken = _take_slot(key, limit, timeout)
+        except Exception as error:  # the cache is down: refuse rather than let a flood through
+            logger.warning("Feedback limits unavailable: %s", error)
+            raise FeedbackRefused(_("Opinions cannot be received just now; please try again in a few minutes.")
+                                  ) from error
+        if not taken:
+            raise FeedbackRefused(message)
 
 
 def contact_email(contact: str) -> str:
@@ -237,10 +281,7 @@ def feedback_submit(*, point: FeedbackPoint, scores: dict, served_by_name: str =
             ratings[question_id] = score
         if not ratings and not comment.strip():
             raise ValidationError(_("Rate at least one question or write a comment."))
-        window, limits = _limits(point, sender)
-        for key, limit, message in limits:
-            if cache.get(key, 0) >= limit:
-                raise FeedbackRefused(message)
+        _count_post(point, sender)
         average = (Decimal(sum(ratings.values())) / len(ratings)).quantize(Decimal("0.01"), ROUND_HALF_UP) \
             if ratings else None
         feedback = Feedback(point=point, served_by_name=" ".join(served_by_name.split()), comment=comment.strip(),
@@ -253,13 +294,6 @@ def feedback_submit(*, point: FeedbackPoint, scores: dict, served_by_name: str =
         audit.record(action=FEEDBACK_RECEIVED, actor=None, unit=point.unit, target=feedback,
                      after={"average": str(average) if average is not None else "",
                             "member": feedback.member.full_name if feedback.member else ""})
-        for key, _limit, _message in limits:
-            if cache.add(key, 1, timeout=window):
-                continue
-            try:
-                cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, timeout=window)
     return feedback
 
 
@@ -285,10 +319,9 @@ def feedback_reply(*, actor, feedback: Feedback, text: str) -> Feedback:
         feedback.reply, feedback.replied_by, feedback.replied_at = text, actor, timezone.now()
         feedback.full_clean(exclude=["point", "member", "replied_by", "hidden_by"])
         address = contact_email(feedback.contact)
-        feedback.reply_mailed = bool(address)
-        feedback.save(update_fields=["reply", "replied_by", "replied_at", "reply_mailed"])
+        feedback.save(update_fields=["reply", "replied_by", "replied_at"])
         audit.record(action=FEEDBACK_REPLIED, actor=actor, unit=feedback.point.unit, target=feedback,
-                     after={"reply": text[:200], "mailed": feedback.reply_mailed})
+                     after={"reply": text[:200], "to_mail": bool(address)})
         if address:
             with translation.override(settings.LANGUAGE_CODE):
                 subject = _("Answer to your opinion on %(point)s") % {"point": feedback.point.name}
@@ -296,8 +329,18 @@ def feedback_reply(*, actor, feedback: Feedback, text: str) -> Feedback:
                          "%(reply)s\n\n%(unit)s") % {
                     "date": timezone.localtime(feedback.created_at).strftime("%d/%m/%Y"),
                     "comment": feedback.comment or "—", "reply": text, "unit": feedback.point.unit.name}
-            transaction.on_commit(lambda: send_mail(subject, body, None, [address], fail_silently=True))
+            transaction.on_commit(lambda: _mail_reply(feedback.pk, subject, body, address))
     return feedback
+
+
+def _mail_reply(feedback_id: int, subject: str, body: str, address: str) -> None:
+    """Mail the answer once it is saved; the opinion says it was mailed only when the mail server took it."""
+    try:
+        send_mail(subject, body, None, [address])
+    except Exception as error:  # the answer stays recorded; the page says it was not mailed
+        logger.warning("The answer to feedback %s could not be mailed: %s", feedback_id, error)
+        return
+    Feedback.objects.filter(pk=feedback_id).update(reply_mailed=True)
 
 
 def feedback_move(*, actor, feedback: Feedback, name: str, reason: str = "") -> Feedback:

@@ -14,8 +14,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns import selectors, services
@@ -47,16 +49,19 @@ FEEDBACK_PAGE_SIZE = 20
 
 # The public pages
 
-def _started_token() -> str:
-    return signing.dumps(time.time(), salt=STARTED_SALT)
+def _started_token(point: FeedbackPoint) -> str:
+    return signing.dumps([point.pk, time.time()], salt=STARTED_SALT)
 
 
-def _form_refusal(started: str) -> str | None:
-    """Why a form is refused before anything is checked: sent faster than a person fills it, or served too long
-    ago. None when it may go on."""
+def _form_refusal(point: FeedbackPoint, started: str) -> str | None:
+    """Why a form is refused before anything is checked: sent faster than a person fills it, served too long
+    ago, or served for another point. None when it may go on."""
     try:
-        served_at = float(signing.loads(started, salt=STARTED_SALT, max_age=FORM_MAX_AGE))
+        point_id, served_at = signing.loads(started, salt=STARTED_SALT, max_age=FORM_MAX_AGE)
+        served_at = float(served_at)
     except (signing.BadSignature, TypeError, ValueError):
+        return _("The page was open for a long time. Please check your answers and send them again.")
+    if point_id != point.pk:
         return _("The page was open for a long time. Please check your answers and send them again.")
     if time.time() - served_at < settings.FEEDBACK_MIN_FILL_SECONDS:
         return _("The form was sent very quickly. Please check your answers and send them again.")
@@ -70,6 +75,9 @@ def _public_point(token) -> FeedbackPoint:
     return point
 
 
+# No CSRF token: the page has no session to protect, a phone that refuses cookies must still be able to send, and
+# what a forged post could do (send an opinion) anyone may do; the limits, the trap field and the fill time hold.
+@csrf_exempt
 @never_cache
 @require_http_methods(["GET", "POST"])
 def feedback_public(request, token):
@@ -83,7 +91,7 @@ def feedback_public(request, token):
         if data.get("homepage"):
             status, refusal = 400, _("Your opinion could not be accepted. Please leave the last field empty.")
         else:
-            refusal = _form_refusal(data.get("started", ""))
+            refusal = _form_refusal(point, data.get("started", ""))
             status = 400 if refusal else 200
         if refusal is None and form.is_valid():
             try:
@@ -100,9 +108,9 @@ def feedback_public(request, token):
         elif refusal is None:
             status = 400
         # What was typed stays; a new time is served so that sending again is not refused for the same reason.
-        data["started"] = _started_token()
+        data["started"] = _started_token(point)
     else:
-        form = PublicFeedbackForm(questions=point.active_questions, initial={"started": _started_token()})
+        form = PublicFeedbackForm(questions=point.active_questions, initial={"started": _started_token(point)})
     return render(request, "campaigns/public/feedback_form.html",
                   {"point": point, "form": form, "refusal": refusal}, status=status)
 
@@ -132,8 +140,9 @@ def get_feedback(user, pk, action: Action = Action.VIEW_FEEDBACK) -> Feedback:
     return feedback
 
 
-def public_url(request, point: FeedbackPoint) -> str:
-    return request.build_absolute_uri(reverse("campaigns:feedback_public", args=[point.token]))
+def public_url(point: FeedbackPoint) -> str:
+    # The portal's public address, not the one the secretary happened to open: the poster stays up for months.
+    return settings.PORTAL_URL.rstrip("/") + reverse("campaigns:feedback_public", args=[point.token])
 
 
 @login_required
@@ -161,10 +170,13 @@ def point_create(request):
     units = policy.units(request.user, Action.MANAGE_FEEDBACK).filter(unit.subtree_q())
     if not units.exists():
         raise PermissionDenied(_("Your role does not allow creating feedback points here."))
+    # What the people will read is in the portal's first language, whatever language the secretary reads in.
+    with translation.override(settings.LANGUAGE_CODE):
+        defaults = {"invitation": str(services.DEFAULT_INVITATION),
+                    "questions": "\n".join(str(text) for text in services.DEFAULT_QUESTIONS)}
     form = FeedbackPointForm(request.POST or None, units=units,
                              collectives=selectors.feedback_collective_choices(request.user, unit),
-                             initial={"unit": unit.pk, "invitation": services.DEFAULT_INVITATION,
-                                      "questions": "\n".join(str(text) for text in services.DEFAULT_QUESTIONS)})
+                             initial={"unit": unit.pk, **defaults})
     if request.method == "POST" and form.is_valid():
         try:
             point = services.point_create(actor=request.user, **form.cleaned_data)
@@ -212,7 +224,7 @@ def point_detail(request, pk):
     listed = feedback.filter(FEEDBACK_FILTERS[shown]) if shown in FEEDBACK_FILTERS else feedback
     page = Paginator(listed, FEEDBACK_PAGE_SIZE).get_page(request.GET.get("page"))
     trend = selectors.monthly_trend(feedback)
-    url = public_url(request, point)
+    url = public_url(point)
     return render(request, "campaigns/feedback_point_detail.html", {
         "point": point, "ancestors": selectors.crumbs(request.user, point.unit), "page": page, "shown": shown,
         "filters": [("", _("All")), ("waiting", _("Waiting for an answer")), ("low", _("Rated 2 or less")),
@@ -247,7 +259,7 @@ def point_set_open(request, pk, state):
 @require_GET
 def point_poster(request, pk):
     point = get_point(request.user, pk)
-    url = public_url(request, point)
+    url = public_url(point)
     pdf = render_pdf("campaigns/pdf/feedback_poster.html", {
         "point": point, "url": url, "parent": Unit.objects.get_parent(point.unit) if point.unit.depth > 1 else None,
         "qr": mark_safe(segno.make(url, error="m").svg_inline(scale=10, border=0, omitsize=True))})
@@ -292,6 +304,7 @@ def feedback_reply(request, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
+            feedback.refresh_from_db(fields=["reply_mailed"])  # set once the mail server took the answer
             messages.success(request, _("The answer was sent by mail.") if feedback.reply_mailed
                              else _("The answer was recorded."))
             return redirect("campaigns:feedback", pk=feedback.pk)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from campaigns.selectors import awards_of_collective, collective_feedback
+from campaigns.selectors import awards_of_collective, collective_feedback, feedback_points_for
 from members.access import Action, policy
 from members.forms import add_service_errors
 from members.selectors import visible_ancestors, working_unit
@@ -79,9 +79,8 @@ def _collective_page(request, collective, log_form=None):
         "timeline": selectors.object_timeline(collective),
         "award_history": awards_of_collective(collective),
         "may_propose_award": policy.can(request.user, Action.MANAGE_AWARDS, collective.unit),
-        "people_feedback": collective_feedback(collective),
-        "feedback_points": collective.feedback_points.all(),
-        "may_read_feedback": policy.can(request.user, Action.VIEW_FEEDBACK, collective.unit),
+        "people_feedback": collective_feedback(request.user, collective),
+        "feedback_points": feedback_points_for(request.user).filter(collective=collective),
     })
 
 

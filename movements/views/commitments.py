@@ -197,7 +197,7 @@ def _review_page(request, commitment, return_form=None, evaluation_form=None, co
         "ancestors": visible_ancestors(request.user, commitment.member.unit),
         "history": entries_for(policy.audit_entries(request.user), commitment)[:30] if may_review else [],
         # A confirmed classification is where the year's awards come from.
-        "people_feedback": member_feedback(commitment.member, year.year) if card is not None else None,
+        "people_feedback": member_feedback(request.user, commitment.member, year.year) if card is not None else None,
         "may_propose_award": commitment.state == CommitmentState.CONFIRMED and bool(commitment.classification)
         and policy.can(request.user, Action.MANAGE_AWARDS, commitment.member.unit),
     })

@@ -35,6 +35,7 @@ def _qr_codes(pdf_bytes, tmp_path) -> list[str]:
 def test_a_patient_rates_a_collective_from_the_poster_and_bithu_answers(page, chromium, live_server, settings,
                                                                          tmp_path):
     settings.FEEDBACK_MIN_FILL_SECONDS = 1
+    settings.PORTAL_URL = live_server.url
     load_demo()
     # The models of collectives come from a data migration, which an earlier transactional test's flush emptied.
     for name in ("Những người bạn của bệnh nhân", "Phòng khám thanh niên"):

@@ -2,12 +2,14 @@
 
 import datetime
 import subprocess
+from unittest import mock
 
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -166,6 +168,49 @@ def test_a_flood_changes_nothing_beyond_the_limits(point, settings):
     assert Feedback.objects.count() == 8
 
 
+def test_a_quiet_spell_does_not_reset_the_count_before_the_window_ends(point, settings, monkeypatch):
+    settings.FEEDBACK_LIMIT_PER_ADDRESS = 2
+    settings.FEEDBACK_LIMIT_WINDOW = datetime.timedelta(hours=1)
+    start = 1_800_000_000.0  # on a window's boundary
+    clock = {"now": start}
+    monkeypatch.setattr(services.feedback.time, "time", lambda: clock["now"])
+
+    def send():
+        try:
+            services.feedback_submit(point=point, scores=ratings(point, 4), sender_address="192.0.2.9")
+        except services.FeedbackRefused:
+            return "refused"
+        return "taken"
+
+    assert [send(), send(), send()] == ["taken", "taken", "refused"]
+    clock["now"] = start + 6 * 60
+    assert send() == "refused"
+    clock["now"] = start + 3600 + 1
+    assert send() == "taken"
+
+
+def test_an_ipv6_household_counts_as_one_sender():
+    assert services.feedback.sender_hash("2001:db8:1:2::1") == services.feedback.sender_hash("2001:db8:1:2:ffff::9")
+    assert services.feedback.sender_hash("2001:db8:1:2::1") != services.feedback.sender_hash("2001:db8:1:3::1")
+    assert services.feedback.sender_hash("192.0.2.1") != services.feedback.sender_hash("192.0.2.2")
+
+
+def test_a_form_served_for_another_point_is_refused(point, secretary, tree):
+    other = make_point(secretary, tree.branch_a, name="Phòng khám thanh niên")
+    client = client_for(None)
+    data = public_form_data(other, client, comment="Ý kiến")
+    data.update({f"q{question.pk}": "4" for question in point.questions.all()})
+    response = client.post(reverse("campaigns:feedback_public", args=[point.token]), data)
+    assert response.status_code == 400 and not Feedback.objects.exists()
+
+
+def test_a_phone_that_refuses_cookies_can_still_send(point):
+    client = Client(enforce_csrf_checks=True)
+    data = public_form_data(point, client, comment="Không có cookie")
+    client.cookies.clear()
+    assert client.post(reverse("campaigns:feedback_public", args=[point.token]), data).status_code == 302
+
+
 def test_the_limits_read_the_client_address_behind_the_proxy(point, settings):
     settings.FEEDBACK_LIMIT_PER_ADDRESS, settings.TRUSTED_PROXY_COUNT = 1, 1
     first, second = client_for(None), client_for(None)
@@ -201,6 +246,19 @@ def test_an_answer_is_mailed_to_the_contact_and_audited(point, secretary, django
     assert AuditEntry.objects.filter(action="feedback.replied", target_id=str(feedback.pk)).exists()
     with pytest.raises(ValidationError):
         services.feedback_reply(actor=secretary, feedback=feedback, text="Lần hai")
+
+
+def test_an_answer_the_mail_server_refuses_is_kept_and_not_called_mailed(point, secretary,
+                                                                         django_capture_on_commit_callbacks):
+    feedback = services.feedback_submit(point=point, scores=ratings(point, 2), comment="Chờ lâu",
+                                        contact="an@example.org")
+    with mock.patch("campaigns.services.feedback.send_mail", side_effect=OSError("no route")), \
+            django_capture_on_commit_callbacks(execute=True):
+        response = client_for(secretary).post(reverse("campaigns:feedback_reply", args=[feedback.pk]),
+                                              {"reply": "Cảm ơn"}, follow=True)
+    feedback.refresh_from_db()
+    assert feedback.replied_at and not feedback.reply_mailed
+    assert [str(message) for message in response.context["messages"]] != []
 
 
 def test_an_answer_to_a_phone_contact_is_kept_not_mailed(point, secretary, django_capture_on_commit_callbacks):
@@ -297,6 +355,11 @@ def test_a_point_needs_between_one_and_six_short_questions(secretary, tree, ques
     assert "questions" in refused.value.message_dict
 
 
+def test_a_points_name_is_one_line(secretary, tree):
+    point = make_point(secretary, tree.branch_a, name="Bàn hướng dẫn\r\nBcc: x@example.org")
+    assert point.name == "Bàn hướng dẫn Bcc: x@example.org"
+
+
 def test_a_collective_point_names_a_collective_under_the_unit(secretary, tree):
     collective_in_b = Collective.objects.create(unit=tree.branch_b, year=2026, model=CollectiveModel.objects.first(),
                                                 name="Tổ tư vấn", commitments="Cam kết")
@@ -306,16 +369,20 @@ def test_a_collective_point_names_a_collective_under_the_unit(secretary, tree):
 
 # Where the opinions count
 
-def test_opinions_naming_a_member_show_in_their_evidence_for_the_evaluation(point, member_user):
+def test_opinions_naming_a_member_show_in_their_evidence_for_the_evaluation(point, member_user, secretary):
     services.feedback_submit(point=point, scores=ratings(point, 5, 5, 4, 4), served_by_name="Võ Thị Thu Hà",
                              comment="Rất tận tình")
     hidden = services.feedback_submit(point=point, scores=ratings(point, 1), served_by_name="Võ Thị Thu Hà",
                                       comment="Spam")
     Feedback.objects.filter(pk=hidden.pk).update(state=FeedbackState.HIDDEN)
-    evidence = selectors.member_feedback(member_user.member, timezone.localdate().year)
+    year = timezone.localdate().year
+    evidence = selectors.member_feedback(secretary, member_user.member, year)
     assert evidence["summary"]["count"] == 1 and float(evidence["summary"]["average"]) == 4.5
     assert [item.comment for item in evidence["latest"]] == ["Rất tận tình"]
-    assert selectors.member_feedback(member_user.member, timezone.localdate().year - 1)["summary"]["count"] == 0
+    assert selectors.member_feedback(secretary, member_user.member, year - 1)["summary"]["count"] == 0
+    # The member sees the figures about them, not the raw comments, which only those who moderate them read.
+    own = selectors.member_feedback(member_user, member_user.member, year)
+    assert own["summary"]["count"] == 1 and own["latest"] == []
 
 
 def test_a_collectives_opinions_show_on_its_page_and_in_the_year_end_figures(secretary, tree, city_committee):
@@ -356,8 +423,8 @@ def test_the_home_page_says_what_waits_for_an_answer(point, secretary):
 
 # Pages
 
-def test_the_pages_take_the_same_queries_for_many_points_and_opinions(secretary, tree, settings):
-    settings.FEEDBACK_LIMIT_PER_POINT = 1000
+def test_the_pages_take_the_same_queries_for_many_points_and_opinions(secretary, tree, settings, member_user):
+    settings.FEEDBACK_LIMIT_PER_POINT = settings.FEEDBACK_LIMIT_PER_ADDRESS = 1000
     client = client_for(secretary)
 
     def queries(url):
@@ -369,7 +436,7 @@ def test_the_pages_take_the_same_queries_for_many_points_and_opinions(secretary,
     point = make_point(secretary, tree.branch_a)
     services.feedback_submit(point=point, scores=ratings(point, 4), comment="Một")
     few = queries(reverse("campaigns:feedback_points")), queries(reverse("campaigns:feedback_point", args=[point.pk]))
-    for n in range(6):
+    for n in range(25):
         other = make_point(secretary, tree.branch_a, name=f"Điểm {n}")
         services.feedback_submit(point=other, scores=ratings(other, 3), comment="Hai")
         services.feedback_submit(point=point, scores=ratings(point, 5), comment=f"Ý kiến {n}",
@@ -378,9 +445,11 @@ def test_the_pages_take_the_same_queries_for_many_points_and_opinions(secretary,
     assert many == few
 
 
-def test_the_poster_is_an_a5_pdf_whose_qr_code_opens_the_public_page(point, secretary, tmp_path):
+def test_the_poster_is_an_a5_pdf_whose_qr_code_opens_the_public_page(point, secretary, tmp_path, settings):
     import zxingcpp
     from PIL import Image
+
+    settings.PORTAL_URL = "https://3tn.example.vn/"
 
     response = client_for(secretary).get(reverse("campaigns:feedback_poster", args=[point.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -392,7 +461,8 @@ def test_the_poster_is_an_a5_pdf_whose_qr_code_opens_the_public_page(point, secr
     assert point.name in text and tree_name_in(text, point)
     subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(pdf), str(tmp_path / "poster")], check=True)
     codes = [result.text for result in zxingcpp.read_barcodes(Image.open(tmp_path / "poster.png"))]
-    assert codes == [f"http://testserver{reverse('campaigns:feedback_public', args=[point.token])}"]
+    # The portal's public address, whatever address the secretary printed it from.
+    assert codes == [f"https://3tn.example.vn{reverse('campaigns:feedback_public', args=[point.token])}"]
 
 
 def tree_name_in(text, point) -> bool:

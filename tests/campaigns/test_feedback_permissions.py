@@ -80,12 +80,18 @@ def test_feedback_permission_matrix(name, target, method, expected, personas, tr
     assert failures == [], f"{method.upper()} {url}: " + "; ".join(failures)
 
 
-def test_a_refused_post_changes_nothing(personas, tree):
+def test_a_refused_post_changes_nothing(personas, tree, member_in_a):
     objects = _objects(personas, tree)
-    feedback = objects["feedback_in_a"]
+    feedback, point = objects["feedback_in_a"], objects["point_in_a"]
     for persona in ("member_user", "sibling_secretary", "outsider"):
         client = client_for(personas[persona])
         client.post(reverse("campaigns:feedback_reply", args=[feedback.pk]), {"reply": "Không được"})
         client.post(reverse("campaigns:feedback_move", args=[feedback.pk, "hide"]), {"reason": "Không được"})
+        client.post(reverse("campaigns:feedback_attribute", args=[feedback.pk]), {"member": member_in_a.pk})
+        client.post(reverse("campaigns:feedback_point_open", args=[point.pk, "close"]))
+        client.post(reverse("campaigns:feedback_point_edit", args=[point.pk]),
+                    {"name": "Đổi tên", "invitation": "x", "questions": "Một câu"})
     feedback.refresh_from_db()
-    assert (feedback.replied_at, feedback.state) == (None, FeedbackState.SHOWN)
+    point.refresh_from_db()
+    assert (feedback.replied_at, feedback.state, feedback.member) == (None, FeedbackState.SHOWN, None)
+    assert (point.is_open, point.name) == (True, "Bàn hướng dẫn – Khoa Nội")

@@ -56,7 +56,7 @@ def test_the_workbook_has_a_sheet_per_table_and_every_member_of_the_subtree_only
     output = io.BytesIO()
     renderers.write_xlsx(YearEndExporter(grassroots_committee, tree.g1, data.year), output)
     workbook = load_workbook(io.BytesIO(output.getvalue()))
-    assert len(workbook.sheetnames) == 9  # the collectives' opinions add a sheet only when there are some
+    assert len(workbook.sheetnames) == 9  # with the people's feedback; none of it at a collective here
     members = list(workbook.worksheets[-1].iter_rows(values_only=True))
     assert len(members) - 1 == _active_in(tree.g1).count()
     names = [row[0] for row in members[1:]]
