@@ -138,8 +138,10 @@ def awards_of_collective(collective: Collective):
 
 
 def honour_board():
-    """What the public may see: decided awards the committee chose to publish, nothing else."""
+    """What the public may see: decided awards the committee chose to publish, nothing else; a member's only
+    while they agree to be shown publicly."""
     return (Award.objects.filter(is_published=True, state=AwardState.DECIDED)
+            .filter(Q(member__isnull=True) | Q(member__consents_to_public_display=True))
             .select_related("title", "unit").order_by("-year", "-decided_on", "-id"))
 
 
@@ -306,7 +308,8 @@ def feedback_collective_choices(user, unit: Unit):
 
 
 def feedback_member_choices(user, point: FeedbackPoint):
-    """The members an opinion at this point may name: the active members of its unit the user may see."""
+    """The members an opinion at this point may name: the active members of its unit the user may see, who agreed
+    to be named in the people's feedback."""
     return (policy.members(user, Action.VIEW_MEMBERS)
-            .filter(point.unit.subtree_q("unit__path"), status=MemberStatus.ACTIVE)
+            .filter(point.unit.subtree_q("unit__path"), status=MemberStatus.ACTIVE, consents_to_feedback_naming=True)
             .select_related("unit").order_by("sort_name"))

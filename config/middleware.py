@@ -4,7 +4,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.middleware.locale import LocaleMiddleware
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+
+from members.privacy import notice_pending
 
 # Refreshing the idle clock on every request would write the session row each time;
 # once a minute is precise enough for a 30-minute idle limit.
@@ -47,3 +52,25 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
     def process_request(self, request):
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         super().process_request(request)
+
+
+class PrivacyNoticeMiddleware:
+    """A member who has not yet agreed to the notice on personal data reads it before anything else.
+
+    The answer is kept in the session once it is yes, so the check costs one query per session, not per page."""
+
+    SESSION_KEY = "privacy_notice_agreed"
+    # What stays reachable before agreeing: the notice, signing out, the language, and the public pages.
+    OPEN_PREFIXES = ("/privacy/notice/", "/accounts/logout/", "/i18n/", "/static/", "/healthz", "/y-kien/",
+                     "/honour/", "/admin/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (request.user.is_authenticated and not request.session.get(self.SESSION_KEY)
+                and not request.path.startswith(self.OPEN_PREFIXES)):
+            if notice_pending(request.user):
+                return redirect(f"{reverse('members:privacy_notice')}?{urlencode({'next': request.get_full_path()})}")
+            request.session[self.SESSION_KEY] = True
+        return self.get_response(request)

@@ -118,3 +118,20 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(_("The file is not an Excel workbook (.xlsx)."))
         upload.seek(0)
         return upload
+
+
+class ConsentForm(forms.Form):
+    public_display = forms.BooleanField(
+        label=_("Show me publicly"), required=False,
+        help_text=_("My name and achievements may appear on the honour board and public achievement pages."))
+    feedback_naming = forms.BooleanField(
+        label=_("Count the people's opinions that name me"), required=False,
+        help_text=_("Opinions left by citizens or patients that name me count in my evidence for the "
+                    "responsibility to the people."))
+
+
+class NoticeForm(ConsentForm):
+    agree = forms.BooleanField(label=_("I have read the notice and agree to the portal keeping my data for these "
+                                       "purposes"))
+
+    field_order = ["agree", "public_display", "feedback_naming"]

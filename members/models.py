@@ -107,6 +107,16 @@ class Member(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
     # Set when deactivating the member closed their sign-in, so that reactivating opens it again and nothing else.
     login_suspended = models.BooleanField(default=False, editable=False)
+    # The notice on personal data, read and agreed to at first sign-in; and two consents the member gives or
+    # withdraws at any time (members/privacy.py). Nothing personal is shown publicly without the first.
+    notice_accepted_at = models.DateTimeField(_("notice on personal data agreed"), null=True, blank=True,
+                                              editable=False)
+    consents_to_public_display = models.BooleanField(
+        _("agrees to be shown publicly"), default=False, editable=False,
+        help_text=_("On the honour board and public achievement pages."))
+    consents_to_feedback_naming = models.BooleanField(
+        _("agrees to be named in the people's feedback"), default=False, editable=False,
+        help_text=_("Opinions of the people naming the member count in their evidence."))
     # Derived from full_name so that lists sort by given name and search ignores diacritics on any database.
     sort_name = models.CharField(max_length=220, editable=False, db_index=True)
     search_name = models.CharField(max_length=100, editable=False)

@@ -8,23 +8,27 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns.selectors import awards_of_member
-from members import notifications, services
+from config.middleware import PrivacyNoticeMiddleware
+from members import notifications, privacy, services
 from members.access import Action, policy
 from members.activation import activation_sheet_pdf, mail_activation_links
 from members.audit import entries_for
 from members.filters import MemberFilter
 from members.forms import (
+    ConsentForm,
     ImportForm,
     MemberForm,
+    NoticeForm,
     OptionalReasonForm,
     ProfileForm,
     ReasonForm,
@@ -43,6 +47,7 @@ from members.selectors import (
     visible_ancestors,
     working_unit,
 )
+from reports.renderers import write_xlsx
 
 
 @login_required
@@ -370,3 +375,71 @@ def member_import_job(request, pk):
         raise Http404
     template = "members/includes/import_progress.html" if request.htmx else "members/member_import_job.html"
     return render(request, template, {"job": job, "unit": job.unit})
+
+
+# Personal data: the notice, the consents, "My data"
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def privacy_notice(request):
+    member = own_member_record(request.user)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        next_url = ""
+    if member is None:
+        return redirect(next_url or "home")
+    # An empty post is an answer too (nothing ticked), so the form is bound on every POST.
+    form = NoticeForm(request.POST if request.method == "POST" else None, initial={
+        "public_display": member.consents_to_public_display, "feedback_naming": member.consents_to_feedback_naming})
+    if request.method == "POST" and form.is_valid():
+        privacy.notice_accept(actor=request.user, member=member, public_display=form.cleaned_data["public_display"],
+                              feedback_naming=form.cleaned_data["feedback_naming"])
+        request.session[PrivacyNoticeMiddleware.SESSION_KEY] = True
+        messages.success(request, _("Thank you. You can see and download what the portal holds about you in "
+                                    "“My data”, and change your consents there at any time."))
+        return redirect(next_url or "home")
+    return render(request, "members/privacy_notice.html", {"member": member, "form": form, "next": next_url})
+
+
+def _own_member_or_404(user):
+    member = own_member_record(user)
+    if member is None:
+        raise Http404
+    return member
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_data(request):
+    member = own_member_record(request.user)
+    if member is None:
+        return render(request, "members/my_data.html", {"member": None})
+    form = ConsentForm(request.POST if request.method == "POST" else None, initial={
+        "public_display": member.consents_to_public_display, "feedback_naming": member.consents_to_feedback_naming})
+    if request.method == "POST" and form.is_valid():
+        privacy.consents_update(actor=request.user, member=member, **form.cleaned_data)
+        messages.success(request, _("Your consents were saved; they apply at once."))
+        return redirect("members:my_data")
+    return render(request, "members/my_data.html", {
+        "member": member, "form": form, "sections": privacy.personal_data(member)})
+
+
+@login_required
+@require_GET
+def my_data_download(request, extension):
+    if extension not in ("json", "xlsx"):
+        raise Http404
+    member = _own_member_or_404(request.user)
+    sections = privacy.personal_data(member)
+    filename = f"du-lieu-ca-nhan-{timezone.localdate():%Y%m%d}.{extension}"
+    if extension == "json":
+        response = JsonResponse(privacy.as_json(member, sections), json_dumps_params={"ensure_ascii": False,
+                                                                                      "indent": 1})
+    else:
+        output = io.BytesIO()
+        write_xlsx(privacy.PersonalDataExport(sections), output)
+        response = HttpResponse(output.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,5 +1,6 @@
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from members.models import Gender, Member, RoleAssignment, Sector, Unit, UnitKind
 
@@ -39,6 +40,8 @@ class MemberFactory(factory.django.DjangoModelFactory):
     card_number = factory.Sequence(lambda n: f"79{n:08d}")
     position = "Điều dưỡng"
     birth_date = factory.Faker("date_of_birth", minimum_age=20, maximum_age=30)
+    # Agreed at first sign-in; tests of the notice itself make a member who has not.
+    notice_accepted_at = factory.LazyFunction(timezone.now)
 
 
 class RoleAssignmentFactory(factory.django.DjangoModelFactory):

@@ -75,6 +75,11 @@ MATRIX = [
     ("password_reset_complete", None, "get", ALL_200),
     ("set_language", None, "get", row(302, 302, 302, 302, 302, 302, 302, 302)),
     ("admin:index", None, "get", row(302, 302, 302, 302, 302, 302, 302, 200)),
+    # Personal data: one's own, for anyone with a member record; those without one have none to see.
+    ("members:my_data", None, "get", SIGNED_IN),
+    ("members:my_data_download", "json_download", "get", row(LOGIN, 200, 200, 200, 404, 404, 200, 404)),
+    ("members:my_data_download", "xlsx_download", "get", row(LOGIN, 200, 200, 200, 404, 404, 200, 404)),
+    ("members:privacy_notice", None, "get", row(LOGIN, 200, 200, 200, 302, 302, 200, 302)),
     ("members:list", None, "get", OFFICERS),
     ("members:create", None, "get", OFFICERS),
     ("members:import", None, "get", OFFICERS),
@@ -215,6 +220,8 @@ def _url(name, target, objects):
         return reverse(name)
     if target == "reset_link":
         return reverse(name, kwargs={"uidb64": "MQ", "token": "set-password"})
+    if target.endswith("_download"):
+        return reverse(name, args=[target.removesuffix("_download")])
     if target == "import_job":
         return reverse(name, args=[objects["import_job"].pk])
     if target.startswith("checkin_"):

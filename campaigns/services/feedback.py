@@ -260,7 +260,7 @@ def _member_named(point: FeedbackPoint, name: str) -> Member | None:
     if not folded:
         return None
     matches = list(Member.objects.filter(point.unit.subtree_q("unit__path"), status=MemberStatus.ACTIVE,
-                                         search_name=folded)[:2])
+                                         consents_to_feedback_naming=True, search_name=folded)[:2])
     return matches[0] if len(matches) == 1 else None
 
 
@@ -376,6 +376,9 @@ def feedback_attribute(*, actor, feedback: Feedback, member: Member | None) -> F
         if member is not None and not (member.unit.is_within(feedback.point.unit)
                                        and policy.may_on_member(actor, Action.VIEW_MEMBERS, member)):
             raise ValidationError({"member": _("Choose a member of %(unit)s.") % {"unit": feedback.point.unit}})
+        if member is not None and not member.consents_to_feedback_naming:
+            raise ValidationError({"member": _("%(member)s has not agreed to be named in the people's feedback.")
+                                   % {"member": member}})
         if feedback.member_id == (member.pk if member else None):
             return feedback
         before = {"member": str(feedback.member) if feedback.member_id else ""}

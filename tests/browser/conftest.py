@@ -63,9 +63,14 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-def sign_in(page, username: str, password: str):
+def sign_in(page, username: str, password: str, *, agree_to_notice: bool = True):
+    """Sign in; a member who has not yet agreed to the notice on personal data agrees to it, with no consent."""
     page.goto("/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state()
+    if agree_to_notice and "/privacy/notice/" in page.url:
+        page.locator("input[name=agree]").check()
+        page.get_by_role("button", name="Tôi đồng ý và tiếp tục").click()
     page.wait_for_url("**/")

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from campaigns.models import Feedback, FeedbackPoint
 from members.demo import DEMO_PASSWORD, load_demo
+from members.models import Member
 from movements.demo import load_demo_year
 from movements.models import APPROVED_STATES, Collective, CollectiveModel, Commitment
 from tests.browser.conftest import VIEWPORTS, screenshot, sign_in
@@ -45,6 +46,8 @@ def test_a_patient_rates_a_collective_from_the_poster_and_bithu_answers(page, ch
     nurse = (Commitment.objects.filter(member__unit__code="bvndgd-khoa-noi", state__in=APPROVED_STATES,
                                        movement_year__year=timezone.localdate().year)
              .select_related("member").first())
+    # The nurse agreed, at her first sign-in, to be named in the people's feedback.
+    Member.objects.filter(pk=nurse.member.pk).update(consents_to_feedback_naming=True)
 
     sign_in(page, "bithu", DEMO_PASSWORD)
     page.goto("/feedback/")

@@ -60,7 +60,7 @@ def test_the_year_end_report_from_dashboard_to_archive(page, tmp_path, settings)
     workbook = next(content for content in downloads if content.startswith(b"PK"))
     text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "Số: 1-BC/ĐTN" in text and "Đoàn viên tích cực đăng ký" in text
-    assert len(load_workbook(io.BytesIO(workbook)).sheetnames) == 8
+    assert len(load_workbook(io.BytesIO(workbook)).sheetnames) == 9  # with the people's feedback
     page.goto("/reports/archive/")
     assert ArchivedFile.objects.count() == 2
     screenshot(page, "report-archive")

@@ -111,6 +111,9 @@ def test_the_honour_board_shows_only_published_decided_awards(grassroots_committ
     with pytest.raises(ValidationError):
         services.award_publish(actor=grassroots_committee, award=shown, citation=" ")
     services.award_publish(actor=grassroots_committee, award=shown, citation="Ân cần với người bệnh <script>")
+    # Published, but the member has not agreed to be shown publicly: the board does not show them.
+    assert member.full_name not in client_for(None).get(reverse("campaigns:honour_board")).content.decode()
+    type(member).objects.filter(pk=member.pk).update(consents_to_public_display=True)
     page = client_for(None).get(reverse("campaigns:honour_board"))
     text = page.content.decode()
     assert page.status_code == 200

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from campaigns import selectors, services
 from campaigns.models import Feedback, FeedbackPointKind, FeedbackQuestion, FeedbackState
-from members.models import AuditEntry
+from members.models import AuditEntry, Member
 from movements.models import Collective, CollectiveModel
 from reports.figures import unit_figures
 from tests.conftest import client_for
@@ -40,6 +40,13 @@ def point(secretary, tree):
     return make_point(secretary, tree.branch_a)
 
 
+@pytest.fixture
+def named_member(member_user):
+    """doanvien, who agreed to be named in the people's feedback."""
+    Member.objects.filter(user=member_user).update(consents_to_feedback_naming=True)
+    return Member.objects.get(user=member_user)
+
+
 def ratings(point, *scores):
     return {question.pk: score for question, score in zip(point.questions.filter(is_active=True), scores)}
 
@@ -62,20 +69,28 @@ def post_public(point, client=None, **fields):
 
 # The public page
 
-def test_a_citizen_sends_an_opinion_and_it_names_the_member_who_served(point, member_user):
+def test_a_citizen_sends_an_opinion_and_it_names_the_member_who_served(point, named_member):
     response = post_public(point, served_by_name="  võ thị  THU HÀ ", comment="Rất tận tình",
                            contact="an@example.org")
     assert response.status_code == 302
     assert response["Location"] == reverse("campaigns:feedback_thanks", args=[point.token])
     feedback = Feedback.objects.get()
     assert (feedback.comment, feedback.contact, str(feedback.average)) == ("Rất tận tình", "an@example.org", "4.00")
-    assert feedback.member == member_user.member
+    assert feedback.member == named_member
     assert sorted(feedback.ratings.values_list("score", flat=True)) == [4, 4, 4, 4]
     entry = AuditEntry.objects.get(action="feedback.received")
     assert entry.unit == point.unit and entry.actor is None
 
 
-def test_the_public_page_shows_the_points_name_and_questions_and_nothing_else(point, tree, member_user):
+def test_a_member_who_has_not_agreed_is_never_named(point, member_user, secretary):
+    feedback = services.feedback_submit(point=point, scores=ratings(point, 5), served_by_name="Võ Thị Thu Hà")
+    assert feedback.member is None
+    with pytest.raises(ValidationError):
+        services.feedback_attribute(actor=secretary, feedback=feedback, member=member_user.member)
+    assert member_user.member not in selectors.feedback_member_choices(secretary, point)
+
+
+def test_the_public_page_shows_the_points_name_and_questions_and_nothing_else(point, tree, named_member):
     services.feedback_submit(point=point, scores=ratings(point, 5), comment="Bí mật nội bộ",
                              contact="0903123456", served_by_name="Võ Thị Thu Hà")
     page = client_for(None).get(reverse("campaigns:feedback_public", args=[point.token]))
@@ -305,6 +320,9 @@ def test_hiding_twice_is_refused_and_changes_nothing(point, secretary):
 
 
 def test_an_opinion_is_attributed_only_to_a_member_of_the_points_unit(point, secretary, member_in_a, member_in_c):
+    Member.objects.filter(pk__in=[member_in_a.pk, member_in_c.pk]).update(consents_to_feedback_naming=True)
+    member_in_a.refresh_from_db()
+    member_in_c.refresh_from_db()
     feedback = services.feedback_submit(point=point, scores=ratings(point, 5), served_by_name="Khoa")
     assert feedback.member is None
     with pytest.raises(ValidationError):
@@ -369,7 +387,8 @@ def test_a_collective_point_names_a_collective_under_the_unit(secretary, tree):
 
 # Where the opinions count
 
-def test_opinions_naming_a_member_show_in_their_evidence_for_the_evaluation(point, member_user, secretary):
+def test_opinions_naming_a_member_show_in_their_evidence_for_the_evaluation(point, member_user, named_member,
+                                                                           secretary):
     services.feedback_submit(point=point, scores=ratings(point, 5, 5, 4, 4), served_by_name="Võ Thị Thu Hà",
                              comment="Rất tận tình")
     hidden = services.feedback_submit(point=point, scores=ratings(point, 1), served_by_name="Võ Thị Thu Hà",
@@ -423,7 +442,7 @@ def test_the_home_page_says_what_waits_for_an_answer(point, secretary):
 
 # Pages
 
-def test_the_pages_take_the_same_queries_for_many_points_and_opinions(secretary, tree, settings, member_user):
+def test_the_pages_take_the_same_queries_for_many_points_and_opinions(secretary, tree, settings, named_member):
     settings.FEEDBACK_LIMIT_PER_POINT = settings.FEEDBACK_LIMIT_PER_ADDRESS = 1000
     client = client_for(secretary)
 

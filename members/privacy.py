@@ -1,0 +1,183 @@
+"""Personal data (Nghị định 13/2023/NĐ-CP and the Personal Data Protection Law after it): the notice a member
+agrees to at first sign-in, the consents they give or withdraw, and everything the portal holds about them, for
+"My data" and its downloads.
+
+The consents are two, separate and revocable: being shown publicly (honour board, public achievement pages), and
+being named in the people's feedback (an opinion naming them counts in their evidence). Every change of either
+leaves an audit entry, which is also the history of what the member agreed to and when."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from members import audit
+from members.models import Member, MemberStatus
+
+__all__ = ["PersonalDataExport", "as_json", "consents_update", "notice_accept", "notice_pending", "personal_data"]
+
+NOTICE_ACCEPTED = audit.register_action("privacy.notice_accepted",
+                                        gettext_lazy("Notice on personal data agreed to"))
+CONSENTS_CHANGED = audit.register_action("privacy.consents_changed", gettext_lazy("Consents changed"))
+
+CONSENT_FIELDS = ("consents_to_public_display", "consents_to_feedback_naming")
+
+
+def notice_pending(user) -> bool:
+    """Whether this person is an active member who has not yet agreed to the notice."""
+    return Member.objects.filter(user=user, status=MemberStatus.ACTIVE, notice_accepted_at__isnull=True).exists()
+
+
+def _locked(member: Member) -> Member:
+    return Member.objects.select_for_update(of=("self",)).select_related("unit").get(pk=member.pk)
+
+
+def _set_consents(member: Member, *, public_display: bool, feedback_naming: bool) -> tuple[dict, dict]:
+    before = audit.snapshot(member, CONSENT_FIELDS)
+    member.consents_to_public_display, member.consents_to_feedback_naming = public_display, feedback_naming
+    return audit.changed_fields(before, audit.snapshot(member, CONSENT_FIELDS))
+
+
+def notice_accept(*, actor, member: Member, public_display: bool, feedback_naming: bool) -> Member:
+    """The member's own agreement to the notice, with the two consents as they chose them."""
+    if member.user_id != actor.pk:
+        raise PermissionError("Only the member agrees to their own notice.")
+    with transaction.atomic():
+        member = _locked(member)
+        if member.notice_accepted_at is None:
+            member.notice_accepted_at = timezone.now()
+        before, after = _set_consents(member, public_display=public_display, feedback_naming=feedback_naming)
+        member.save(update_fields=["notice_accepted_at", *CONSENT_FIELDS, "updated_at"])
+        audit.record(action=NOTICE_ACCEPTED, actor=actor, unit=member.unit, target=member, before=before,
+                     after={**after, "notice_accepted_at": member.notice_accepted_at.isoformat()})
+    return member
+
+
+def consents_update(*, actor, member: Member, public_display: bool, feedback_naming: bool) -> Member:
+    """Give or withdraw either consent; only the member decides, and it takes effect at once."""
+    if member.user_id != actor.pk:
+        raise PermissionError("Only the member changes their own consents.")
+    with transaction.atomic():
+        member = _locked(member)
+        before, after = _set_consents(member, public_display=public_display, feedback_naming=feedback_naming)
+        if after:
+            member.save(update_fields=[*CONSENT_FIELDS, "updated_at"])
+            audit.record(action=CONSENTS_CHANGED, actor=actor, unit=member.unit, target=member, before=before,
+                         after=after)
+    return member
+
+
+# Everything the portal holds about a member
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list] = field(default_factory=list)
+    sheet: str = ""  # what the workbook renderer reads for a tab's name when the title is too long
+
+
+def _value(value):
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if hasattr(value, "hour") \
+            else value.strftime("%d/%m/%Y")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value if isinstance(value, (int, float)) else str(value)
+
+
+def personal_data(member: Member) -> list[Section]:
+    """Every record about the member in every app, as titled tables: what "My data" shows and downloads.
+
+    Read for the member themselves, so nothing here is scoped by roles: it is all theirs. The opinions of the
+    people naming them are those shown (an abusive one hidden by the branch is not about them any more)."""
+    from campaigns.models import Award, Feedback, FeedbackState, Registration
+    from members.models import AuditEntry, RoleAssignment
+    from movements.models import Attendance, Collective, Commitment, Evidence, Initiative, YouthProject
+
+    profile = Section("profile", _("Profile"), [_("Field"), _("Value")])
+    for name in ("full_name", "birth_date", "gender", "is_union_member", "card_number", "joined_union_on",
+                 "position", "phone", "email", "unit", "status", "created_at", "notice_accepted_at",
+                 *CONSENT_FIELDS):
+        model_field = Member._meta.get_field(name)
+        display = getattr(member, f"get_{name}_display", None)
+        profile.rows.append([str(model_field.verbose_name).capitalize(),
+                             _value(display() if display and getattr(member, name) else getattr(member, name))])
+    sections = [profile]
+
+    account = Section("account", _("Account and roles"), [_("Item"), _("Unit"), _("Since")])
+    if member.user_id:
+        user = member.user
+        account.rows.append([_("User name: %(name)s") % {"name": user.get_username()}, "", _value(user.date_joined)])
+        account.rows.append([_("Last sign-in"), "", _value(user.last_login)])
+        for assignment in RoleAssignment.objects.filter(user=user).select_related("unit").order_by("created_at"):
+            account.rows.append([assignment.get_role_display(), assignment.unit.name, _value(assignment.created_at)])
+    sections.append(account)
+
+    commitments = Commitment.objects.filter(member=member).select_related("movement_year").order_by(
+        "movement_year__year")
+    sections.append(Section("commitments", _("Commitments and evaluations"),
+                            [_("Year"), _("State"), _("Proposed classification"), _("Classification"),
+                             _("Submitted")],
+                            [[c.movement_year.year, c.get_state_display(), c.get_proposed_classification_display(),
+                              c.get_classification_display(), _value(c.submitted_at)] for c in commitments]))
+    pledges = Section("pledges", _("Pledges and evidence"), [_("Year"), _("Pledge"), _("Evidence"), _("Date"),
+                                                            _("State")])
+    for commitment in commitments.prefetch_related("pledges__evidence"):
+        for pledge in commitment.pledges.all():
+            pledges.rows.append([commitment.movement_year.year, pledge.text, "", _value(pledge.due_date), ""])
+            for evidence in pledge.evidence.all():
+                pledges.rows.append([commitment.movement_year.year, pledge.text, evidence.description,
+                                     _value(evidence.done_on), evidence.get_state_display()])
+    sections.append(pledges)
+
+    sections.append(Section("activities", _("Activities attended"), [_("Activity"), _("Unit"), _("Date")], [
+        [a.activity.title, a.activity.unit.name, _value(a.activity.starts_at)]
+        for a in Attendance.objects.filter(member=member).select_related("activity__unit").order_by(
+            "activity__starts_at")]))
+    work = Section("work", _("Projects, initiatives and collectives"), [_("Kind"), _("Name"), _("Year")])
+    work.rows += [[_("Youth project"), p.title, p.year] for p in YouthProject.objects.filter(members=member)]
+    work.rows += [[_("Initiative"), i.title, i.year] for i in Initiative.objects.filter(authors=member)]
+    work.rows += [[_("Youth collective"), c.name, c.year] for c in Collective.objects.filter(members=member)]
+    sections.append(work)
+    sections.append(Section("campaigns", _("Campaign registrations"), [_("Campaign"), _("State")], [
+        [r.campaign.title, r.get_state_display()]
+        for r in Registration.objects.filter(member=member).select_related("campaign")]))
+    sections.append(Section("awards", _("Awards"), [_("Award"), _("Year"), _("State"), _("Decision")], [
+        [a.title.name, a.year, a.get_state_display(), a.decision_number]
+        for a in Award.objects.filter(member=member).select_related("title")]))
+    sections.append(Section("feedback", _("Opinions of the people naming you"),
+                            [_("Date"), _("Feedback point"), _("Average rating"), _("Comment")], [
+        [_value(f.created_at), f.point.name, f.average if f.average is not None else "", f.comment]
+        for f in Feedback.objects.filter(member=member, state=FeedbackState.SHOWN).select_related("point")]))
+    commitment_ids = [str(pk) for pk in commitments.values_list("pk", flat=True)]
+    history = AuditEntry.objects.filter(
+        target_type__model="member", target_type__app_label="members", target_id=str(member.pk)
+    ) | AuditEntry.objects.filter(target_type__model="commitment", target_type__app_label="movements",
+                                  target_id__in=commitment_ids)
+    sections.append(Section("history", _("Who changed what"), [_("Time"), _("Action"), _("By")], [
+        [_value(entry.created_at), audit.action_label(entry.action), entry.actor_name]
+        for entry in history.order_by("created_at", "id")]))
+    return sections
+
+
+def as_json(member: Member, sections: list[Section]) -> dict:
+    return {"member": member.full_name, "exported_at": timezone.now().isoformat(),
+            "sections": {section.key: {"title": section.title, "rows": [dict(zip(section.headers, row))
+                                                                          for row in section.rows]}
+                         for section in sections}}
+
+
+class PersonalDataExport:
+    """The sections as tables for the workbook renderer (reports.renderers.write_xlsx)."""
+
+    def __init__(self, sections: list[Section]):
+        self.sections = sections
+
+    def tables(self):
+        return iter(self.sections)

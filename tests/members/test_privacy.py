@@ -1,0 +1,152 @@
+"""Personal data: the notice at first sign-in, the consents, and "My data" with its downloads."""
+
+import io
+import json
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from campaigns import services as campaign_services
+from campaigns.models import Award, AwardTitle, FeedbackPointKind
+from members import privacy
+from members.models import AuditEntry, Member
+from movements.models import (
+    Activity,
+    Attendance,
+    Collective,
+    CollectiveModel,
+    Commitment,
+    Evidence,
+    Initiative,
+    YouthProject,
+)
+from tests.conftest import client_for
+from tests.factories import MemberFactory, UserFactory
+
+
+@pytest.fixture
+def newcomer(tree):
+    """A member signing in for the first time: the notice is not agreed yet."""
+    user = UserFactory(username="moi")
+    MemberFactory(user=user, unit=tree.branch_a, full_name="Phan Thị Mới", notice_accepted_at=None)
+    return user
+
+
+def test_a_member_reads_the_notice_before_any_page(newcomer):
+    client = client_for(newcomer)
+    response = client.get(reverse("movements:my_commitment"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('members:privacy_notice')}?next=%2Fcommitment%2F"
+    # The public pages and signing out stay open.
+    assert client.get(reverse("campaigns:honour_board")).status_code == 200
+
+
+def test_agreeing_records_the_consents_chosen_and_goes_on(newcomer):
+    client = client_for(newcomer)
+    response = client.post(reverse("members:privacy_notice"),
+                           {"agree": "on", "public_display": "on", "next": "/commitment/"})
+    assert response.status_code == 302 and response["Location"] == "/commitment/"
+    member = Member.objects.get(user=newcomer)
+    assert member.notice_accepted_at is not None
+    assert (member.consents_to_public_display, member.consents_to_feedback_naming) == (True, False)
+    entry = AuditEntry.objects.get(action="privacy.notice_accepted")
+    assert entry.actor == newcomer and entry.after["consents_to_public_display"] is True
+    assert client.get(reverse("movements:my_commitment")).status_code == 200
+
+
+def test_not_ticking_the_agreement_keeps_the_choices_and_saves_nothing(newcomer):
+    response = client_for(newcomer).post(reverse("members:privacy_notice"), {"public_display": "on"})
+    assert response.status_code == 200 and response.context["form"].errors["agree"]
+    assert response.context["form"]["public_display"].value() is True
+    assert Member.objects.get(user=newcomer).notice_accepted_at is None
+
+
+def test_a_next_address_elsewhere_is_ignored(newcomer):
+    response = client_for(newcomer).post(reverse("members:privacy_notice"),
+                                         {"agree": "on", "next": "https://evil.example/"})
+    assert response["Location"] == reverse("home")
+
+
+def test_an_officer_without_a_member_record_is_not_asked(grassroots_committee):
+    assert client_for(grassroots_committee).get(reverse("home")).status_code == 200
+
+
+def test_withdrawing_the_public_consent_takes_the_member_off_the_honour_board(member_user, grassroots_committee,
+                                                                             tree):
+    member = Member.objects.get(user=member_user)
+    title = AwardTitle.objects.get(name="Thanh niên tiên tiến làm theo lời Bác")
+    award = campaign_services.award_propose(actor=grassroots_committee, proposing_unit=tree.g1, title=title,
+                                            year=2026, achievements="Tận tình", member=member)
+    campaign_services.award_move(actor=grassroots_committee, award=award, name="decide",
+                                 decision_number="1-QĐ/ĐTN", decided_on=timezone.localdate(), issuing_body="BCH")
+    campaign_services.award_publish(actor=grassroots_committee, award=award, citation="Tận tình với người bệnh")
+    client = client_for(member_user)
+    client.post(reverse("members:my_data"), {"public_display": "on"})
+    assert member.full_name in client_for(None).get(reverse("campaigns:honour_board")).content.decode()
+    client.post(reverse("members:my_data"), {})
+    assert member.full_name not in client_for(None).get(reverse("campaigns:honour_board")).content.decode()
+    changes = AuditEntry.objects.filter(action="privacy.consents_changed").order_by("id")
+    assert [entry.after for entry in changes] == [{"consents_to_public_display": True},
+                                                  {"consents_to_public_display": False}]
+
+
+def test_only_the_member_changes_their_consents(member_user, secretary):
+    member = Member.objects.get(user=member_user)
+    with pytest.raises(PermissionError):
+        privacy.consents_update(actor=secretary, member=member, public_display=True, feedback_naming=True)
+    assert not Member.objects.get(pk=member.pk).consents_to_public_display
+
+
+def test_my_data_holds_everything_about_the_member_in_every_app(member_user, secretary, grassroots_committee,
+                                                                 tree, commitment_in_a, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    member = commitment_in_a.member
+    member.user = member_user
+    Member.objects.filter(user=member_user).exclude(pk=member.pk).update(user=None)
+    member.consents_to_feedback_naming = True
+    member.save()
+    pledge = commitment_in_a.pledges.first()
+    Evidence.objects.create(pledge=pledge, done_on=timezone.localdate(), description="Trực bàn hướng dẫn")
+    activity = Activity.objects.create(unit=tree.branch_a, year=2026, kind="talk", title="Tọa đàm y đức",
+                                       starts_at=timezone.now())
+    Attendance.objects.create(activity=activity, member=member, method="qr")
+    project = YouthProject.objects.create(unit=tree.branch_a, year=2026, kind="community", title="Xuân tình nguyện",
+                                          goal="Mục tiêu", starts_on=timezone.localdate(), ends_on=timezone.localdate())
+    project.members.add(member)
+    initiative = Initiative.objects.create(unit=tree.branch_a, year=2026, kind="initiative", title="Sáng kiến số",
+                                           problem="Vấn đề", solution="Giải pháp", submitted_by=member)
+    initiative.authors.add(member)
+    Collective.objects.create(unit=tree.branch_a, year=2026, model=CollectiveModel.objects.first(), name="Tổ tư vấn",
+                              commitments="Cam kết").members.add(member)
+    title = AwardTitle.objects.get(name="Thanh niên tiên tiến làm theo lời Bác")
+    campaign_services.award_propose(actor=grassroots_committee, proposing_unit=tree.g1, title=title, year=2026,
+                                    achievements="Tận tình", member=member)
+    point = campaign_services.point_create(actor=secretary, unit=tree.branch_a, kind=FeedbackPointKind.DESK,
+                                           name="Bàn hướng dẫn", invitation="Mời góp ý", questions=["Thái độ"])
+    campaign_services.feedback_submit(point=point, scores={point.questions.get().pk: 5},
+                                      served_by_name=member.full_name, comment="Rất tận tình")
+
+    privacy.consents_update(actor=member_user, member=member, public_display=True, feedback_naming=True)
+    client = client_for(member_user)
+    data = json.loads(client.get(reverse("members:my_data_download", args=["json"])).content)
+    sections = data["sections"]
+    rows = {key: len(section["rows"]) for key, section in sections.items()}
+    assert rows["commitments"] == Commitment.objects.filter(member=member).count() == 1
+    assert rows["pledges"] == commitment_in_a.pledges.count() + Evidence.objects.filter(
+        pledge__commitment__member=member).count()
+    assert rows["activities"] == 1 and rows["work"] == 3 and rows["awards"] == Award.objects.filter(
+        member=member).count() == 1
+    assert rows["feedback"] == 1 and list(sections["feedback"]["rows"][0].values())[-1] == "Rất tận tình"
+    profile = [list(row.values())[1] for row in sections["profile"]["rows"]]
+    assert member.full_name in profile and member.card_number in profile and member.phone in profile
+    assert rows["history"] >= 1
+    workbook = load_workbook(io.BytesIO(client.get(reverse("members:my_data_download", args=["xlsx"])).content))
+    assert len(workbook.sheetnames) == len(sections)
+    page = client.get(reverse("members:my_data"))
+    assert "Rất tận tình" in page.content.decode() and "Tọa đàm y đức" in page.content.decode()
+
+
+def test_another_extension_is_not_found(member_user):
+    assert client_for(member_user).get(reverse("members:my_data_download", args=["csv"])).status_code == 404
