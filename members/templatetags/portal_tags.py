@@ -23,3 +23,21 @@ def grouped(value):
 @register.filter
 def is_number(value) -> bool:
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+@register.filter
+def masked(value) -> str:
+    """A card or phone number in a list: the first and last two characters, so that a secretary can tell two
+    people apart without the list showing the whole number (the member's page shows it to those who need it)."""
+    text = str(value or "")
+    if not text:
+        return "—"
+    if len(text) <= 4:
+        return "•" * len(text)
+    return f"{text[:2]}{'•' * (len(text) - 4)}{text[-2:]}"
+
+
+@register.filter
+def birth_year(value) -> str:
+    """A date of birth in a list: the year only, which is what a list is read for (age, coming of age at 30)."""
+    return f"••/••/{value.year}" if value else "—"

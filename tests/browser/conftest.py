@@ -70,7 +70,9 @@ def sign_in(page, username: str, password: str, *, agree_to_notice: bool = True)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_load_state()
-    if agree_to_notice and "/privacy/notice/" in page.url:
+    if "/privacy/notice/" in page.url:
+        if not agree_to_notice:
+            return
         page.locator("input[name=agree]").check()
         page.get_by_role("button", name="Tôi đồng ý và tiếp tục").click()
     page.wait_for_url("**/")

@@ -150,3 +150,13 @@ def test_my_data_holds_everything_about_the_member_in_every_app(member_user, sec
 
 def test_another_extension_is_not_found(member_user):
     assert client_for(member_user).get(reverse("members:my_data_download", args=["csv"])).status_code == 404
+
+
+def test_lists_mask_card_numbers_and_birth_dates_and_the_members_page_shows_them(secretary, member_in_a):
+    listing = client_for(secretary).get(reverse("members:list")).content.decode()
+    assert member_in_a.full_name in listing
+    assert member_in_a.card_number not in listing
+    assert f"{member_in_a.card_number[:2]}••••••{member_in_a.card_number[-2:]}" in listing
+    assert f"••/••/{member_in_a.birth_date.year}" in listing
+    detail = client_for(secretary).get(reverse("members:detail", args=[member_in_a.pk])).content.decode()
+    assert member_in_a.card_number in detail
