@@ -215,6 +215,35 @@ class AuditEntry(models.Model):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
 
 
+class AccessKind(models.TextChoices):
+    PROFILE = "profile", _("Opened the member's profile")
+    EVALUATION = "evaluation", _("Opened the member's commitment and evaluation")
+    EXPORT = "export", _("Exported personal data")
+
+
+class AccessEntry(models.Model):
+    """Who looked at a person's records, or took personal data out of the portal, and when (members/access_log.py).
+
+    Kept apart from the audit log: that one says what changed, this one who read."""
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    user_name = models.CharField(_("by"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=12, choices=AccessKind.choices)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(Member, verbose_name=_("member"), null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="access_entries")
+    what = models.CharField(_("what"), max_length=250, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("access entry")
+        verbose_name_plural = _("access log")
+        indexes = [models.Index(fields=["member", "-created_at"], name="access_member_time"),
+                   models.Index(fields=["kind", "-created_at"], name="access_kind_time")]
+
+
 class Notification(models.Model):
     """A line on a person's home page about something that happened to them; mailed too when they have mail."""
 

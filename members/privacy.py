@@ -163,6 +163,10 @@ def personal_data(member: Member) -> list[Section]:
     sections.append(Section("history", _("Who changed what"), [_("Time"), _("Action"), _("By")], [
         [_value(entry.created_at), audit.action_label(entry.action), entry.actor_name]
         for entry in history.order_by("created_at", "id")]))
+    from members.access_log import views_of
+
+    sections.append(Section("looked_at", _("Who opened your records"), [_("Time"), _("What"), _("By")], [
+        [_value(entry.created_at), entry.get_kind_display(), entry.user_name] for entry in views_of(member)]))
     return sections
 
 

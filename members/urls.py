@@ -25,5 +25,6 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_detail, name="unit"),
     path("units/switch/", views.unit_switch, name="unit_switch"),
     path("audit/", views.audit_list, name="audit"),
+    path("audit/access/", views.access_log_list, name="access_log"),
     path("notifications/", views.notification_list, name="notifications"),
 ]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigns.selectors import awards_of_member
 from config.middleware import PrivacyNoticeMiddleware
-from members import notifications, privacy, services
+from members import access_log, notifications, privacy, services
 from members.access import Action, policy
 from members.activation import activation_sheet_pdf, mail_activation_links
 from members.audit import entries_for
@@ -37,7 +37,7 @@ from members.forms import (
     add_service_errors,
 )
 from members.imports import manageable_branches, member_rows, read_member_workbook, write_workbook
-from members.models import UnitKind
+from members.models import AccessKind, UnitKind
 from members.selectors import (
     SESSION_UNIT_KEY,
     child_units_with_counts,
@@ -80,6 +80,7 @@ def member_list(request):
 @require_GET
 def member_detail(request, pk):
     member = policy.get_member(request.user, Action.VIEW_MEMBERS, pk)
+    access_log.record_view(request.user, member, AccessKind.PROFILE)
     history = entries_for(policy.audit_entries(request.user), member)[:50]
     return render(request, "members/member_detail.html", {
         "member": member,
@@ -244,6 +245,24 @@ def audit_list(request):
     })
 
 
+ACCESS_FILTERS = {"export": AccessKind.EXPORT, "views": None}
+
+
+@login_required
+@require_GET
+def access_log_list(request):
+    """Who took personal data out of the unit's subtree (the default), or who opened whose records."""
+    unit = working_unit(request, Action.VIEW_AUDIT)
+    shown = request.GET.get("show") if request.GET.get("show") in ACCESS_FILTERS else "export"
+    entries = access_log.access_entries(request.user).filter(unit.subtree_q("unit__path"))
+    entries = entries.filter(kind=AccessKind.EXPORT) if shown == "export" else entries.exclude(kind=AccessKind.EXPORT)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "members/access_log.html", {
+        "page": page, "unit": unit, "ancestors": visible_ancestors(request.user, unit), "shown": shown,
+        "query": f"show={shown}",
+    })
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_list(request):
@@ -324,6 +343,8 @@ def member_export(request):
     unit = working_unit(request, Action.VIEW_MEMBERS)
     members = policy.members(request.user, Action.VIEW_MEMBERS).filter(unit.subtree_q("unit__path"))
     member_filter = MemberFilter(request.GET, queryset=members.select_related("unit"), request=request)
+    access_log.record_export(request.user, unit, _("Member list (Excel) %(filters)s")
+                             % {"filters": request.GET.urlencode()})
     return _workbook_response(f"doan-vien-{unit.code}.xlsx", member_rows(member_filter.qs.iterator(chunk_size=2000)),
                               _("Members"))
 
@@ -422,7 +443,8 @@ def my_data(request):
         messages.success(request, _("Your consents were saved; they apply at once."))
         return redirect("members:my_data")
     return render(request, "members/my_data.html", {
-        "member": member, "form": form, "sections": privacy.personal_data(member)})
+        "member": member, "form": form, "sections": privacy.personal_data(member),
+        "looked_at": access_log.views_of(member)[:50]})
 
 
 @login_required

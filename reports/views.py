@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from members import access_log
 from members.access import Action, policy
 from members.forms import add_service_errors
 from members.selectors import visible_ancestors, working_unit
@@ -197,4 +198,7 @@ def archived_file(request, pk):
     except (ArchivedFile.DoesNotExist, ValueError):
         raise Http404 from None
     policy.check(request.user, Action.VIEW_REPORTS, stored.unit)
+    # Reports and lists name people: taking one out of the portal is an export of personal data.
+    access_log.record_export(request.user, stored.unit, _("Downloaded from the archive: %(title)s")
+                             % {"title": stored.title})
     return stored_file_response(stored.file, content_type=stored.content_type, name=stored.title)

@@ -80,6 +80,7 @@ MATRIX = [
     ("members:my_data_download", "json_download", "get", row(LOGIN, 200, 200, 200, 404, 404, 200, 404)),
     ("members:my_data_download", "xlsx_download", "get", row(LOGIN, 200, 200, 200, 404, 404, 200, 404)),
     ("members:privacy_notice", None, "get", row(LOGIN, 200, 200, 200, 302, 302, 200, 302)),
+    ("members:access_log", None, "get", OFFICERS),
     ("members:list", None, "get", OFFICERS),
     ("members:create", None, "get", OFFICERS),
     ("members:import", None, "get", OFFICERS),

@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns.selectors import member_feedback
+from members import access_log
 from members.access import Action, policy
 from members.audit import entries_for
 from members.forms import add_service_errors
+from members.models import AccessKind
 from members.selectors import own_member_record, visible_ancestors, working_unit
 from movements import selectors, services
 from movements.classification import excellent_share, suggest
@@ -207,6 +209,7 @@ def _review_page(request, commitment, return_form=None, evaluation_form=None, co
 @require_GET
 def commitment_detail(request, pk):
     commitment = get_commitment(request.user, Action.VIEW_COMMITMENTS, pk)
+    access_log.record_view(request.user, commitment.member, AccessKind.EVALUATION)
     return _review_page(request, commitment)
 
 

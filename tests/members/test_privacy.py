@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from campaigns import services as campaign_services
 from campaigns.models import Award, AwardTitle, FeedbackPointKind
 from members import privacy
-from members.models import AuditEntry, Member
+from members.models import AccessEntry, AccessKind, AuditEntry, Member
 from movements.models import (
     Activity,
     Attendance,
@@ -160,3 +160,26 @@ def test_lists_mask_card_numbers_and_birth_dates_and_the_members_page_shows_them
     assert f"••/••/{member_in_a.birth_date.year}" in listing
     detail = client_for(secretary).get(reverse("members:detail", args=[member_in_a.pk])).content.decode()
     assert member_in_a.card_number in detail
+
+
+def test_opening_a_profile_or_an_evaluation_is_logged_and_the_member_sees_who(member_user, secretary, tree):
+    member = Member.objects.get(user=member_user)
+    client_for(secretary).get(reverse("members:detail", args=[member.pk]))
+    client_for(member_user).get(reverse("members:detail", args=[member.pk]))  # one's own: not logged
+    [entry] = AccessEntry.objects.all()
+    assert (entry.user, entry.member, entry.kind, entry.unit) == (secretary, member, AccessKind.PROFILE,
+                                                                  tree.branch_a)
+    page = client_for(member_user).get(reverse("members:my_data"))
+    assert list(page.context["looked_at"]) == [entry]
+    assert (secretary.get_full_name() or secretary.get_username()) in page.content.decode()
+
+
+def test_the_committee_sees_the_export_log_of_its_subtree_and_nobody_elses(secretary, grassroots_committee,
+                                                                          sibling_secretary, outsider, tree):
+    client_for(secretary).get(reverse("members:export"))
+    [entry] = AccessEntry.objects.filter(kind=AccessKind.EXPORT)
+    assert entry.user == secretary and entry.unit == tree.branch_a
+    log = client_for(grassroots_committee).get(reverse("members:access_log"))
+    assert list(log.context["page"].object_list) == [entry]
+    assert list(client_for(sibling_secretary).get(reverse("members:access_log")).context["page"].object_list) == []
+    assert list(client_for(outsider).get(reverse("members:access_log")).context["page"].object_list) == []
