@@ -135,3 +135,37 @@ class NoticeForm(ConsentForm):
                                        "purposes"))
 
     field_order = ["agree", "public_display", "feedback_naming"]
+
+
+class AdmitForm(forms.Form):
+    admitted_on = forms.DateField(label=_("Date of admission"), widget=DateInput())
+    deciding_unit = forms.ModelChoiceField(label=_("Decided by"), queryset=Unit.objects.none())
+    decision_number = forms.CharField(label=_("Decision number"), max_length=60, required=False,
+                                      help_text=_("e.g. 12-QĐ/ĐTN"))
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deciding_unit"].queryset = units
+
+
+class CloseForm(forms.Form):
+    status = forms.ChoiceField(label=_("How the record closes"), widget=forms.RadioSelect)
+    closed_on = forms.DateField(label=_("Date"), widget=DateInput())
+    note = forms.CharField(label=_("Where to, or why"), max_length=300, required=False,
+                           help_text=_("For a move: the union the member goes to, e.g. Đoàn Bệnh viện Chợ Rẫy."))
+
+    def __init__(self, *args, **kwargs):
+        from members.life import CLOSING_STATUSES
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [(status.value, status.label) for status in CLOSING_STATUSES]
+
+
+class MatureForm(forms.Form):
+    members = forms.ModelMultipleChoiceField(queryset=Member.objects.none(), widget=forms.CheckboxSelectMultiple,
+                                             error_messages={"required": _("Tick the members who came of age.")})
+    closed_on = forms.DateField(label=_("Date"), widget=DateInput())
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].queryset = members

@@ -72,6 +72,10 @@ class Gender(models.TextChoices):
 class MemberStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
     INACTIVE = "inactive", _("Inactive")
+    # The ends of a member's life in the union (members/life.py): each closes the record on a date.
+    MOVED_OUT = "moved_out", _("Moved to a union outside the portal")
+    MATURED = "matured", _("Came of age (left at 30)")
+    LEFT = "left", _("Left the union")
 
 
 class Member(models.Model):
@@ -99,12 +103,18 @@ class Member(models.Model):
         _("member card number"), max_length=20, blank=True, help_text=_("The number on the union card, if any.")
     )
     joined_union_on = models.DateField(_("date joined the union"), null=True, blank=True)
+    # The admission (kết nạp) recorded in the portal: which union decided it, and its decision.
+    admitted_by = models.ForeignKey("Unit", verbose_name=_("admitted by"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+", editable=False)
+    admission_decision = models.CharField(_("admission decision"), max_length=60, blank=True, editable=False)
     position = models.CharField(
         _("position"), max_length=100, blank=True, help_text=_("Job title, e.g. Điều dưỡng, Chuyên viên.")
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     status = models.CharField(_("status"), max_length=10, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
+    closed_on = models.DateField(_("record closed on"), null=True, blank=True, editable=False)
+    closing_note = models.CharField(_("where to, or why"), max_length=300, blank=True, editable=False)
     # Set when deactivating the member closed their sign-in, so that reactivating opens it again and nothing else.
     login_suspended = models.BooleanField(default=False, editable=False)
     # The notice on personal data, read and agreed to at first sign-in; and two consents the member gives or

@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members import audit
@@ -21,7 +22,7 @@ UNIT_FIELDS = ("name", "code", "kind", "sector", "is_active")
 User = get_user_model()
 
 
-def _require(user, action: Action, unit: Unit) -> None:
+def require_right(user, action: Action, unit: Unit) -> None:
     if not policy.can(user, action, unit):
         raise PermissionDenied(_("You do not have the right to do this in %(unit)s.") % {"unit": unit})
 
@@ -37,7 +38,7 @@ def _require_member_unit(unit: Unit) -> None:
 
 
 def member_create(*, actor, unit: Unit, user=None, **fields) -> Member:
-    _require(actor, Action.MANAGE_MEMBERS, unit)
+    require_right(actor, Action.MANAGE_MEMBERS, unit)
     _require_member_unit(unit)
     member = Member(unit=unit, user=user, **{name: value for name, value in fields.items() if name in MEMBER_FIELDS})
     member.full_clean()
@@ -50,7 +51,7 @@ def member_create(*, actor, unit: Unit, user=None, **fields) -> Member:
     return member
 
 
-def _locked(member: Member) -> Member:
+def locked_member(member: Member) -> Member:
     return Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
 
 
@@ -68,8 +69,8 @@ def _apply_changes(instance, allowed: tuple[str, ...], fields: dict) -> tuple[di
 
 def member_update(*, actor, member: Member, **fields) -> Member:
     with transaction.atomic():
-        member = _locked(member)
-        _require(actor, Action.MANAGE_MEMBERS, member.unit)
+        member = locked_member(member)
+        require_right(actor, Action.MANAGE_MEMBERS, member.unit)
         before, after = _apply_changes(member, MEMBER_FIELDS, fields)
         if after:
             member.save()
@@ -95,21 +96,24 @@ def profile_update(*, actor, **fields) -> Member:
 
 def _member_set_status(*, actor, member: Member, status: MemberStatus, action: str, reason: str) -> Member:
     with transaction.atomic():
-        member = _locked(member)
-        _require(actor, Action.MANAGE_MEMBERS, member.unit)
+        member = locked_member(member)
+        require_right(actor, Action.MANAGE_MEMBERS, member.unit)
         if member.status == status:
             raise ValidationError(_("%(member)s is already %(status)s.")
                                   % {"member": member, "status": status.label.lower()})
         previous = member.status
         member.status = status
-        _follow_with_login(member)
-        member.save(update_fields=["status", "login_suspended", "updated_at"])
+        member.closed_on = None if status == MemberStatus.ACTIVE else timezone.localdate()
+        if status == MemberStatus.ACTIVE:
+            member.closing_note = ""
+        follow_with_login(member)
+        member.save(update_fields=["status", "closed_on", "closing_note", "login_suspended", "updated_at"])
         audit.record(action=action, actor=actor, unit=member.unit, target=member,
                      before={"status": previous}, after={"status": status.value}, note=reason)
     return member
 
 
-def _follow_with_login(member: Member) -> None:
+def follow_with_login(member: Member) -> None:
     """An inactive member cannot sign in; an account that also serves elsewhere is left alone.
 
     A branch must not be able to shut out a committee member, an officer of another unit or a site
@@ -118,7 +122,7 @@ def _follow_with_login(member: Member) -> None:
     user = member.user
     if user is None:
         return
-    if member.status == MemberStatus.INACTIVE:
+    if member.status != MemberStatus.ACTIVE:
         serves_elsewhere = user.is_staff or user.is_superuser or user.role_assignments.exists()
         if user.is_active and not serves_elsewhere:
             user.is_active, member.login_suspended = False, True
@@ -141,9 +145,9 @@ def member_reactivate(*, actor, member: Member, reason: str = "") -> Member:
 def member_transfer(*, actor, member: Member, to_unit: Unit, reason: str = "") -> Member:
     """Move a member to another branch; from then on only the new branch's line sees them."""
     with transaction.atomic():
-        member = _locked(member)
-        _require(actor, Action.MANAGE_MEMBERS, member.unit)
-        _require(actor, Action.MANAGE_MEMBERS, to_unit)
+        member = locked_member(member)
+        require_right(actor, Action.MANAGE_MEMBERS, member.unit)
+        require_right(actor, Action.MANAGE_MEMBERS, to_unit)
         _require_member_unit(to_unit)
         if member.unit_id == to_unit.pk:
             raise ValidationError({"to_unit": _("The member is already in %(unit)s.") % {"unit": to_unit}})
@@ -231,7 +235,7 @@ def member_import(*, actor, plan) -> dict:
         raise ValidationError(_("Correct the refused rows first: nothing was imported."))
     units = {row.unit.pk: row.unit for row in plan.to_add} | {row.member.unit_id: row.member.unit for row in plan.to_update}
     for unit in units.values():
-        _require(actor, Action.MANAGE_MEMBERS, unit)
+        require_right(actor, Action.MANAGE_MEMBERS, unit)
     with transaction.atomic():
         new_members = []
         for row in plan.to_add:
@@ -270,8 +274,8 @@ def member_invite(*, actor, members) -> list[Member]:
     invited = []
     with transaction.atomic():
         for member in members:
-            member = _locked(member)
-            _require(actor, Action.MANAGE_MEMBERS, member.unit)
+            member = locked_member(member)
+            require_right(actor, Action.MANAGE_MEMBERS, member.unit)
             if member.user_id or not member.is_active:
                 continue
             user = get_user_model()(username=_username_for(member), first_name=member.full_name, last_name="",
@@ -291,7 +295,7 @@ def member_import_in_background(*, actor, unit: Unit, path: str, rows: int):
     from members.models import MemberImport
     from members.tasks import run_member_import
 
-    _require(actor, Action.MANAGE_MEMBERS, unit)
+    require_right(actor, Action.MANAGE_MEMBERS, unit)
     job = MemberImport.objects.create(created_by=actor, unit=unit, path=path, total_rows=rows)
     run_member_import.enqueue(job.pk)
     return job

@@ -4,7 +4,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -19,14 +19,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigns.selectors import awards_of_member
 from config.middleware import PrivacyNoticeMiddleware
-from members import access_log, notifications, privacy, services
+from members import access_log, life, notifications, privacy, services
 from members.access import Action, policy
 from members.activation import activation_sheet_pdf, mail_activation_links
 from members.audit import entries_for
 from members.filters import MemberFilter
 from members.forms import (
+    AdmitForm,
+    CloseForm,
     ConsentForm,
     ImportForm,
+    MatureForm,
     MemberForm,
     NoticeForm,
     OptionalReasonForm,
@@ -37,7 +40,7 @@ from members.forms import (
     add_service_errors,
 )
 from members.imports import manageable_branches, member_rows, read_member_workbook, write_workbook
-from members.models import AccessKind, UnitKind
+from members.models import AccessKind, MemberStatus, Unit, UnitKind
 from members.selectors import (
     SESSION_UNIT_KEY,
     child_units_with_counts,
@@ -47,7 +50,8 @@ from members.selectors import (
     visible_ancestors,
     working_unit,
 )
-from reports.renderers import write_xlsx
+from reports.models import YearEndReport
+from reports.renderers import render_pdf, write_xlsx
 
 
 @login_required
@@ -160,6 +164,86 @@ def member_deactivate(request, pk):
 @require_http_methods(["GET", "POST"])
 def member_reactivate(request, pk):
     return _member_status_view(request, pk, deactivate=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_admit(request, pk):
+    member = policy.get_member(request.user, Action.MANAGE_MEMBERS, pk)
+    units = Unit.objects.filter(path__in=member.unit.ancestor_paths(include_self=True))
+    form = AdmitForm(request.POST or None, units=units, initial={
+        "admitted_on": timezone.localdate(), "deciding_unit": units.exclude(kind=UnitKind.BRANCH).last()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            life.member_admit(actor=request.user, member=member, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s is now a union member.") % {"name": member})
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_life.html", {
+        "form": form, "member": member, "heading": _("Admit to the union"),
+        "ancestors": visible_ancestors(request.user, member.unit)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_close(request, pk):
+    member = policy.get_member(request.user, Action.MANAGE_MEMBERS, pk)
+    form = CloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            life.member_close(actor=request.user, member=member, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s's record is closed; it stays in the unit's history.")
+                             % {"name": member})
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_life.html", {
+        "form": form, "member": member, "heading": _("Close the record"),
+        "ancestors": visible_ancestors(request.user, member.unit)})
+
+
+@login_required
+@require_GET
+def member_transfer_note(request, pk):
+    """The note a member who moves to a union outside the portal takes with them (giấy giới thiệu sinh hoạt)."""
+    member = policy.get_member(request.user, Action.MANAGE_MEMBERS, pk)
+    if member.status != MemberStatus.MOVED_OUT:
+        raise Http404
+    access_log.record_export(request.user, member.unit, _("Transfer note"), member=member)
+    parent = Unit.objects.get_parent(member.unit) if member.unit.depth > 1 else None
+    pdf = render_pdf("members/pdf/transfer_note.html", {
+        "member": member, "unit": member.unit, "parent": parent, "today": timezone.localdate(),
+        "place": YearEndReport._meta.get_field("place").default})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="gioi-thieu-sinh-hoat-{member.pk}.pdf"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def coming_of_age_list(request):
+    """Members who are 30 or turn 30 this year, for the secretary to mark as come of age, together."""
+    unit = working_unit(request, Action.VIEW_MEMBERS)
+    year = timezone.localdate().year
+    members = life.coming_of_age(request.user, unit, year)
+    may_manage = policy.can(request.user, Action.MANAGE_MEMBERS, unit)
+    form = MatureForm(request.POST if request.method == "POST" else None, members=members,
+                      initial={"closed_on": timezone.localdate()})
+    if request.method == "POST" and may_manage and form.is_valid():
+        try:
+            done = life.members_mature(actor=request.user, members=form.cleaned_data["members"],
+                                       closed_on=form.cleaned_data["closed_on"])
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, " ".join(getattr(error, "messages", [str(error)])))
+        else:
+            messages.success(request, _("%(count)d members marked as come of age.") % {"count": len(done)})
+            return redirect("members:coming_of_age")
+    return render(request, "members/coming_of_age.html", {
+        "unit": unit, "ancestors": visible_ancestors(request.user, unit), "year": year, "form": form,
+        "members": members, "may_manage": may_manage, "age": life.UNION_AGE_LIMIT})
 
 
 @login_required

@@ -81,6 +81,13 @@ MATRIX = [
     ("members:my_data_download", "xlsx_download", "get", row(LOGIN, 200, 200, 200, 404, 404, 200, 404)),
     ("members:privacy_notice", None, "get", row(LOGIN, 200, 200, 200, 302, 302, 200, 302)),
     ("members:access_log", None, "get", OFFICERS),
+    ("members:coming_of_age", None, "get", OFFICERS),
+    ("members:admit", "member_in_a", "get", IN_A_OFFICERS),
+    ("members:admit", "member_in_c", "get", IN_C_OFFICERS),
+    ("members:close", "member_in_a", "get", IN_A_OFFICERS),
+    ("members:close", "member_in_c", "get", IN_C_OFFICERS),
+    # The note exists for a member who moved out only: for one still here it is not found, for anyone.
+    ("members:transfer_note", "member_in_a", "get", row(LOGIN, 403, 404, 404, 404, 404, 404, 404)),
     ("members:list", None, "get", OFFICERS),
     ("members:create", None, "get", OFFICERS),
     ("members:import", None, "get", OFFICERS),

@@ -31,6 +31,10 @@ def test_a_member_checks_in_with_the_qr_link(page):
     page.get_by_label("Tên đăng nhập").fill("doanvien")
     page.get_by_label("Mật khẩu").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    # Her first sign-in: the notice on personal data comes first, then the check-in she came for.
+    page.wait_for_url("**/privacy/notice/**")
+    page.locator("input[name=agree]").check()
+    page.get_by_role("button", name="Tôi đồng ý và tiếp tục").click()
     page.wait_for_url(f"**/a/{activity.checkin_token}/")
     screenshot(page, "checkin")
     page.get_by_role("button", name="Tôi có mặt").click()

@@ -158,6 +158,11 @@ def test_a_campaign_from_launch_to_award(page, tmp_path, settings):
     assert page.get_by_text("Thanh niên tiên tiến làm theo lời Bác").count() >= 1
     assert page.get_by_text("21-QĐ/ĐTN", exact=False).count() >= 1
     screenshot(page, "profile-awards")
+    # She agrees to be shown publicly; without that the board leaves her out.
+    page.goto("/me/data/")
+    page.get_by_label("Cho phép hiển thị công khai về tôi").check()
+    page.get_by_role("button", name="Lưu sự đồng ý").click()
+    page.wait_for_url("**/me/data/")
     page.context.clear_cookies()
     page.goto("/honour/")
     assert page.get_by_text(member.full_name).count() == 1

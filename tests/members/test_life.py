@@ -1,0 +1,117 @@
+"""The member's life in the union: admission, closing a record (moved out, came of age, left), the list of those
+coming of age, and the transfer note."""
+
+import datetime
+import subprocess
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from members import life
+from members.models import AuditEntry, Member, MemberStatus
+from tests.conftest import client_for
+from tests.factories import MemberFactory
+
+TODAY = timezone.localdate()
+
+
+def born(years_ago: int) -> datetime.date:
+    return datetime.date(TODAY.year - years_ago, 6, 1)
+
+
+def test_a_youth_is_admitted_by_the_grassroots_union(secretary, tree):
+    youth = MemberFactory(unit=tree.branch_a, is_union_member=False, joined_union_on=None, birth_date=born(20))
+    life.member_admit(actor=secretary, member=youth, admitted_on=TODAY, deciding_unit=tree.g1,
+                      decision_number=" 12-QĐ/ĐTN ")
+    youth.refresh_from_db()
+    assert (youth.is_union_member, youth.joined_union_on, youth.admitted_by, youth.admission_decision) == (
+        True, TODAY, tree.g1, "12-QĐ/ĐTN")
+    assert AuditEntry.objects.get(action="member.admitted").after["admitted_by"] == tree.g1.name
+
+
+@pytest.mark.parametrize("case", ["already", "sibling_unit", "future", "too_young"])
+def test_an_admission_the_rules_refuse_changes_nothing(secretary, tree, case):
+    youth = MemberFactory(unit=tree.branch_a, is_union_member=case == "already", joined_union_on=None,
+                          birth_date=born(15 if case == "too_young" else 20))
+    kwargs = {"admitted_on": TODAY + datetime.timedelta(days=1) if case == "future" else TODAY,
+              "deciding_unit": tree.branch_b if case == "sibling_unit" else tree.g1}
+    with pytest.raises(ValidationError):
+        life.member_admit(actor=secretary, member=youth, **kwargs)
+    youth.refresh_from_db()
+    assert youth.admitted_by is None and not AuditEntry.objects.filter(action="member.admitted").exists()
+
+
+def test_a_member_who_moves_out_is_closed_with_a_note_and_cannot_sign_in(secretary, member_user, tree):
+    member = Member.objects.get(user=member_user)
+    with pytest.raises(ValidationError) as refused:
+        life.member_close(actor=secretary, member=member, status=MemberStatus.MOVED_OUT, closed_on=TODAY, note="")
+    assert "note" in refused.value.message_dict
+    life.member_close(actor=secretary, member=member, status=MemberStatus.MOVED_OUT, closed_on=TODAY,
+                      note="Đoàn Bệnh viện Chợ Rẫy")
+    member.refresh_from_db()
+    member_user.refresh_from_db()
+    assert (member.status, member.closed_on, member.closing_note) == (MemberStatus.MOVED_OUT, TODAY,
+                                                                      "Đoàn Bệnh viện Chợ Rẫy")
+    assert not member_user.is_active
+    with pytest.raises(ValidationError):
+        life.member_close(actor=secretary, member=member, status=MemberStatus.LEFT, closed_on=TODAY, note="x")
+    assert AuditEntry.objects.filter(action="member.closed").count() == 1
+
+
+def test_the_transfer_note_is_a_pdf_in_the_union_form(secretary, member_in_a, tmp_path):
+    life.member_close(actor=secretary, member=member_in_a, status=MemberStatus.MOVED_OUT, closed_on=TODAY,
+                      note="Đoàn Bệnh viện Chợ Rẫy")
+    response = client_for(secretary).get(reverse("members:transfer_note", args=[member_in_a.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    (tmp_path / "note.pdf").write_bytes(response.content)
+    text = subprocess.run(["pdftotext", "-raw", str(tmp_path / "note.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "GIẤY GIỚI THIỆU SINH HOẠT ĐOÀN" in text and member_in_a.full_name in text
+    assert "Đoàn Bệnh viện Chợ Rẫy" in text and "ĐOÀN TNCS HỒ CHÍ MINH" in text
+
+
+def test_the_coming_of_age_list_and_marking_together(secretary, sibling_secretary, tree):
+    older = MemberFactory(unit=tree.branch_a, birth_date=born(31))
+    turning = MemberFactory(unit=tree.branch_a, birth_date=born(30))
+    younger = MemberFactory(unit=tree.branch_a, birth_date=born(29))
+    elsewhere = MemberFactory(unit=tree.branch_b, birth_date=born(32))
+    listed = list(life.coming_of_age(secretary, tree.branch_a, TODAY.year))
+    assert older in listed and turning in listed and younger not in listed and elsewhere not in listed
+    client = client_for(secretary)
+    refused = client.post(reverse("members:coming_of_age"), {"members": [older.pk, younger.pk],
+                                                            "closed_on": TODAY.isoformat()})
+    assert refused.status_code == 200  # the younger one is not on the list: nothing is marked
+    assert Member.objects.filter(status=MemberStatus.MATURED).count() == 0
+    response = client.post(reverse("members:coming_of_age"), {"members": [older.pk, turning.pk],
+                                                             "closed_on": TODAY.isoformat()})
+    assert response.status_code == 302
+    assert set(Member.objects.filter(status=MemberStatus.MATURED)) == {older, turning}
+
+
+def test_marking_is_all_or_nothing(secretary, tree):
+    older = MemberFactory(unit=tree.branch_a, birth_date=born(31))
+    younger = MemberFactory(unit=tree.branch_a, birth_date=born(25))
+    with pytest.raises(ValidationError):
+        life.members_mature(actor=secretary, members=[older, younger], closed_on=TODAY)
+    assert not Member.objects.filter(status=MemberStatus.MATURED).exists()
+
+
+def test_another_branch_cannot_close_a_record(sibling_secretary, member_in_a):
+    with pytest.raises(PermissionDenied):
+        life.member_close(actor=sibling_secretary, member=member_in_a, status=MemberStatus.LEFT, closed_on=TODAY,
+                          note="Không được")
+    assert Member.objects.get(pk=member_in_a.pk).status == MemberStatus.ACTIVE
+
+
+def test_after_a_move_the_old_branch_no_longer_finds_the_member(secretary, grassroots_committee, member_in_a,
+                                                                commitment_in_a, tree):
+    from members import services
+
+    services.member_transfer(actor=grassroots_committee, member=member_in_a, to_unit=tree.branch_b)
+    client = client_for(secretary)
+    for url in (reverse("members:detail", args=[member_in_a.pk]), reverse("members:edit", args=[member_in_a.pk]),
+                reverse("members:close", args=[member_in_a.pk]),
+                reverse("movements:commitment", args=[commitment_in_a.pk])):
+        assert client.get(url).status_code == 404, url
