@@ -232,6 +232,9 @@ FEEDBACK_LIMIT_PER_ADDRESS = env_int("DJANGO_FEEDBACK_PER_ADDRESS", 10, minimum=
 FEEDBACK_LIMIT_PER_POINT = env_int("DJANGO_FEEDBACK_PER_POINT", 120, minimum=1)
 FEEDBACK_MIN_FILL_SECONDS = env_int("DJANGO_FEEDBACK_MIN_FILL_SECONDS", 4, minimum=0)
 
+# Closed member records keep the person's details this many years unless a union sets its own period.
+RETENTION_YEARS = env_int("DJANGO_RETENTION_YEARS", 5, minimum=1)
+
 # Background jobs: a database queue that `manage.py db_worker` works through.
 TASKS = {"default": {"BACKEND": env_str("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 # The address people open the portal at, for links in mail.

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -39,6 +40,11 @@ class Unit(MP_Node):
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    # How long the closed records of members under this union keep the person's details; empty: as the union
+    # above it says, or DJANGO_RETENTION_YEARS at the top (members/retention.py).
+    retention_years = models.PositiveSmallIntegerField(
+        _("years a closed record keeps personal details"), null=True, blank=True, editable=False,
+        validators=[MinValueValidator(1), MaxValueValidator(50)])
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -115,6 +121,8 @@ class Member(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=MemberStatus.choices, default=MemberStatus.ACTIVE)
     closed_on = models.DateField(_("record closed on"), null=True, blank=True, editable=False)
     closing_note = models.CharField(_("where to, or why"), max_length=300, blank=True, editable=False)
+    # Set when the record's retention ended and the person's details were removed (members/retention.py).
+    pseudonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set when deactivating the member closed their sign-in, so that reactivating opens it again and nothing else.
     login_suspended = models.BooleanField(default=False, editable=False)
     # The notice on personal data, read and agreed to at first sign-in; and two consents the member gives or
@@ -197,7 +205,9 @@ class RoleAssignment(models.Model):
 
 
 class AuditEntry(models.Model):
-    """Who changed what, in which unit, with the data before and after. Never edited, never deleted."""
+    """Who changed what, in which unit, with the data before and after. Never deleted, and never edited but for
+    one reason: when a closed record's retention ends, the person's details are removed from it too
+    (members/retention.py)."""
 
     action = models.CharField(_("action"), max_length=64, db_index=True)
     actor = models.ForeignKey(

@@ -28,6 +28,7 @@ urlpatterns = [
     path("privacy/notice/", views.privacy_notice, name="privacy_notice"),
     path("units/<int:pk>/", views.unit_detail, name="unit"),
     path("units/switch/", views.unit_switch, name="unit_switch"),
+    path("units/<int:pk>/retention/", views.unit_retention, name="unit_retention"),
     path("audit/", views.audit_list, name="audit"),
     path("audit/access/", views.access_log_list, name="access_log"),
     path("notifications/", views.notification_list, name="notifications"),

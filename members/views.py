@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from campaigns.selectors import awards_of_member
 from config.middleware import PrivacyNoticeMiddleware
-from members import access_log, life, notifications, privacy, services
+from members import access_log, life, notifications, privacy, retention, services
 from members.access import Action, policy
 from members.activation import activation_sheet_pdf, mail_activation_links
 from members.audit import entries_for
@@ -299,7 +299,24 @@ def unit_detail(request, pk):
         "children": child_units_with_counts(request.user, unit),
         "figures": unit_figures(request.user, unit) if may_view_members else None,
         "may_view_members": may_view_members,
+        "retention_years": retention.retention_for(unit) if may_view_members else None,
+        "may_set_retention": policy.held_units(request.user, Action.MANAGE_YEAR).filter(pk=unit.pk).exists(),
     })
+
+
+@login_required
+@require_POST
+def unit_retention(request, pk):
+    unit = policy.get_unit(request.user, Action.VIEW_UNIT, pk)
+    raw = request.POST.get("retention_years", "").strip()
+    try:
+        years = int(raw) if raw else None
+        retention.unit_set_retention(actor=request.user, unit=unit, years=years)
+    except (ValueError, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [])) or _("Enter a number of years."))
+    else:
+        messages.success(request, _("The retention period was saved."))
+    return redirect("members:unit", pk=unit.pk)
 
 
 @login_required

@@ -81,6 +81,9 @@ MATRIX = [
     ("members:my_data_download", "xlsx_download", "get", row(LOGIN, 200, 200, 200, 404, 404, 200, 404)),
     ("members:privacy_notice", None, "get", row(LOGIN, 200, 200, 200, 302, 302, 200, 302)),
     ("members:access_log", None, "get", OFFICERS),
+    # Only the committee of the union itself sets its retention: a branch's officers and the committees above
+    # it may not (403).
+    ("members:unit_retention", "unit_a", "post", row(LOGIN, 403, 403, 404, 403, 403, 404, 302)),
     ("members:coming_of_age", None, "get", OFFICERS),
     ("members:admit", "member_in_a", "get", IN_A_OFFICERS),
     ("members:admit", "member_in_c", "get", IN_C_OFFICERS),

@@ -360,6 +360,11 @@ class FrozenQuerySet(models.QuerySet):
     def delete(self):
         raise ValidationError(_("A review's figures are frozen once taken."))
 
+    def pseudonymise(self, name: str) -> int:
+        """The one change a snapshot allows beyond its notes: when a person's record reaches the end of its
+        retention (members/retention.py) their name goes; the figures, score and rank stay."""
+        return models.QuerySet.update(self, registrant_name=name)
+
     def bulk_create(self, objs, *args, **kwargs):
         if kwargs.get("update_conflicts"):
             raise ValidationError(_("A review's figures are frozen once taken."))

@@ -1,0 +1,152 @@
+"""Retention of closed records: once a record has been closed for the period its union sets, the person's details
+go and the record stays as a pseudonym, so that the figures of every year it counted in stay the same.
+
+What goes: name, date of birth, gender, card number, position, phone, email, the account; the name wherever it was
+copied (awards, frozen review rows, the people's opinions that named them, the audit and access logs). What
+stays: the unit, the dates, the states, the classifications and every count. Run daily by
+``manage.py pseudonymise_closed_members`` (README, "Deployment")."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from members import audit
+from members.access import Action, policy
+from members.models import AccessEntry, AuditEntry, Member, MemberStatus, Unit
+
+__all__ = ["PERSONAL_FIELDS", "due_for_pseudonymising", "member_pseudonymise", "pseudonym", "pseudonymise_due",
+           "retention_for", "unit_set_retention"]
+
+RETENTION_SET = audit.register_action("unit.retention_set", gettext_lazy("Retention period set"))
+MEMBER_PSEUDONYMISED = audit.register_action("member.pseudonymised",
+                                             gettext_lazy("Personal details removed at the end of retention"))
+
+PERSONAL_FIELDS = ("full_name", "birth_date", "gender", "card_number", "position", "phone", "email")
+
+
+def pseudonym(member: Member) -> str:
+    # Stored text in the portal's first language, like every other name it keeps.
+    return f"Đoàn viên #{member.pk}"
+
+
+def unit_set_retention(*, actor, unit: Unit, years: int | None) -> Unit:
+    """The committee of a union sets how long closed records under it keep personal details."""
+    if not policy.held_units(actor, Action.MANAGE_YEAR).filter(pk=unit.pk).exists():
+        raise PermissionDenied(_("Only the committee of %(unit)s sets its retention period.") % {"unit": unit})
+    if years is not None and not 1 <= years <= 50:
+        raise ValidationError({"retention_years": _("Choose between 1 and 50 years.")})
+    with transaction.atomic():
+        unit = Unit.objects.select_for_update().get(pk=unit.pk)
+        before = unit.retention_years
+        unit.retention_years = years
+        unit.save(update_fields=["retention_years"])
+        audit.record(action=RETENTION_SET, actor=actor, unit=unit, target=unit, before={"retention_years": before},
+                     after={"retention_years": years})
+    return unit
+
+
+def retention_for(unit: Unit, periods: dict[str, int] | None = None) -> int:
+    """The period of the nearest union at or above ``unit`` that sets one, else the portal's default."""
+    if periods is None:
+        periods = dict(Unit.objects.filter(path__in=unit.ancestor_paths(include_self=True),
+                                           retention_years__isnull=False).values_list("path", "retention_years"))
+    for path in sorted((p for p in periods if unit.path.startswith(p)), key=len, reverse=True):
+        return periods[path]
+    return settings.RETENTION_YEARS
+
+
+def _closed_on(member: Member) -> datetime.date:
+    return member.closed_on or timezone.localdate(member.updated_at)
+
+
+def due_for_pseudonymising(today: datetime.date | None = None) -> list[Member]:
+    """Closed records whose retention has ended, with their details still there."""
+    today = today or timezone.localdate()
+    periods = dict(Unit.objects.filter(retention_years__isnull=False).values_list("path", "retention_years"))
+    closed = (Member.objects.exclude(status=MemberStatus.ACTIVE).filter(pseudonymised_at__isnull=True)
+              .select_related("unit"))
+    due = []
+    for member in closed.iterator(chunk_size=2000):
+        years = retention_for(member.unit, periods)
+        closed_on = _closed_on(member)
+        try:
+            ends = closed_on.replace(year=closed_on.year + years)
+        except ValueError:  # 29 February
+            ends = closed_on.replace(year=closed_on.year + years, day=28)
+        if ends <= today:
+            due.append(member)
+    return due
+
+
+def _scrub(values: dict | None, name: str, alias: str) -> dict | None:
+    """An entry's before/after without the person: their personal fields blanked, their name replaced."""
+    if not values:
+        return values
+    return {key: "—" if key in PERSONAL_FIELDS or key == "user"
+            else value.replace(name, alias) if isinstance(value, str) and name else value
+            for key, value in values.items()}
+
+
+def _entries_about(targets) -> list[AuditEntry]:
+    q = Q()
+    for queryset in targets:
+        ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
+        if ids:
+            q |= Q(target_type=ContentType.objects.get_for_model(queryset.model), target_id__in=ids)
+    return list(AuditEntry.objects.filter(q)) if q else []
+
+
+def member_pseudonymise(member: Member) -> Member:
+    """Remove the person's details from a closed record and from every copy of their name."""
+    from campaigns.models import Award, Feedback, Registration, ReviewEntry
+    from movements.models import Commitment
+
+    with transaction.atomic():
+        member = Member.objects.select_for_update(of=("self",)).select_related("user", "unit").get(pk=member.pk)
+        if member.status == MemberStatus.ACTIVE:
+            raise ValidationError(_("An active member's record is not pseudonymised."))
+        if member.pseudonymised_at is not None:
+            return member
+        name, alias, user = member.full_name, pseudonym(member), member.user
+        member.full_name, member.birth_date, member.gender = alias, None, ""
+        member.card_number = member.position = member.phone = member.email = member.closing_note = ""
+        member.admission_decision = ""
+        member.user, member.pseudonymised_at = None, timezone.now()
+        member.save()
+        if user is not None:
+            user.username, user.first_name, user.last_name, user.email = f"an-danh-{member.pk}", "", "", ""
+            user.is_active = False
+            user.set_unusable_password()
+            user.save()
+            AuditEntry.objects.filter(actor=user).update(actor_name=alias)
+            AccessEntry.objects.filter(user=user).update(user_name=alias)
+        Award.objects.filter(member=member).update(recipient_name=alias)
+        ReviewEntry.objects.filter(registration__member=member).pseudonymise(alias)
+        Feedback.objects.filter(member=member).update(served_by_name="")
+        # Every entry about the person or about a record that bore their name.
+        about = _entries_about([Member.objects.filter(pk=member.pk), Commitment.objects.filter(member=member),
+                                Award.objects.filter(member=member), Feedback.objects.filter(member=member),
+                                Registration.objects.filter(member=member)])
+        for entry in about:
+            entry.target_repr = entry.target_repr.replace(name, alias) if name else entry.target_repr
+            entry.before, entry.after = _scrub(entry.before, name, alias), _scrub(entry.after, name, alias)
+            entry.note = entry.note.replace(name, alias) if name else entry.note
+            entry.save(update_fields=["target_repr", "before", "after", "note"])
+        audit.record(action=MEMBER_PSEUDONYMISED, actor=None, unit=member.unit, target=member,
+                     after={"closed_on": _closed_on(member).isoformat(), "status": member.status})
+    return member
+
+
+def pseudonymise_due(today: datetime.date | None = None) -> int:
+    count = 0
+    for member in due_for_pseudonymising(today):
+        member_pseudonymise(member)
+        count += 1
+    return count
