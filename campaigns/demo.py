@@ -9,9 +9,10 @@ import datetime
 import random
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from members.models import Member, Unit
 from campaigns import services
@@ -172,7 +173,8 @@ def load_demo_feedback(*, today: datetime.date | None = None) -> bool:
     if branch is None or FeedbackPoint.objects.filter(unit=branch).exists():
         return False
     secretary = get_user_model().objects.get(username="bithu")
-    questions = [str(text) for text in services.DEFAULT_QUESTIONS]
+    with translation.override(settings.LANGUAGE_CODE):
+        questions = [str(text) for text in services.DEFAULT_QUESTIONS]
     with transaction.atomic():
         desk = services.point_create(
             actor=secretary, unit=branch, kind=FeedbackPointKind.DESK, questions=questions,
