@@ -284,8 +284,11 @@ def _feedback_evidence(viewer, feedback, *, latest: int) -> dict:
 
 
 def member_feedback(viewer, member: Member, year: int, *, latest: int = 5) -> dict:
-    """The people's opinions naming a member in a year: evidence of the responsibility to the people."""
-    return _feedback_evidence(viewer, Feedback.objects.filter(member=member, created_at__year=year), latest=latest)
+    """The people's opinions naming a member in a year: evidence of the responsibility to the people, while the
+    member agrees to be named (withdrawing the consent takes them out of the evidence at once)."""
+    return _feedback_evidence(viewer, Feedback.objects.filter(member=member, created_at__year=year,
+                                                              member__consents_to_feedback_naming=True),
+                              latest=latest)
 
 
 def collective_feedback(viewer, collective: Collective, *, latest: int = 3) -> dict:

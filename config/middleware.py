@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.middleware.locale import LocaleMiddleware
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -62,15 +63,20 @@ class PrivacyNoticeMiddleware:
     SESSION_KEY = "privacy_notice_agreed"
     # What stays reachable before agreeing: the notice, signing out, the language, and the public pages.
     OPEN_PREFIXES = ("/privacy/notice/", "/accounts/logout/", "/i18n/", "/static/", "/healthz", "/y-kien/",
-                     "/honour/", "/admin/")
+                     "/honour/")
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if (request.user.is_authenticated and not request.session.get(self.SESSION_KEY)
-                and not request.path.startswith(self.OPEN_PREFIXES)):
+                and not request.path_info.startswith(self.OPEN_PREFIXES)):
             if notice_pending(request.user):
-                return redirect(f"{reverse('members:privacy_notice')}?{urlencode({'next': request.get_full_path()})}")
+                target = f"{reverse('members:privacy_notice')}?{urlencode({'next': request.get_full_path()})}"
+                if request.headers.get("HX-Request"):  # htmx would swap the notice into a fragment
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = target
+                    return response
+                return redirect(target)
             request.session[self.SESSION_KEY] = True
         return self.get_response(request)

@@ -17,13 +17,22 @@ from members.access import Action, policy
 from members.models import Member, MemberStatus, Unit
 from members.services import follow_with_login, locked_member, require_right
 
-__all__ = ["CLOSING_STATUSES", "UNION_AGE_LIMIT", "coming_of_age", "member_admit", "member_close", "members_mature"]
+__all__ = ["CLOSING_STATUSES", "UNION_AGE_LIMIT", "coming_of_age", "member_admit", "member_close", "members_mature",
+           "reaches_age_limit", "years_after"]
 
 MEMBER_ADMITTED = audit.register_action("member.admitted", gettext_lazy("Admitted to the union"))
 MEMBER_CLOSED = audit.register_action("member.closed", gettext_lazy("Member's record closed"))
 
 UNION_AGE_LIMIT = 30
 CLOSING_STATUSES = (MemberStatus.MOVED_OUT, MemberStatus.MATURED, MemberStatus.LEFT)
+
+
+def years_after(day: datetime.date, years: int) -> datetime.date:
+    """The same day ``years`` later; 29 February becomes 28 February in a year that has none."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def _not_in_future(day: datetime.date, field: str) -> None:
@@ -42,10 +51,11 @@ def member_admit(*, actor, member: Member, admitted_on: datetime.date, deciding_
             raise ValidationError(_("%(member)s is already a union member.") % {"member": member})
         if member.status != MemberStatus.ACTIVE:
             raise ValidationError(_("%(member)s's record is closed.") % {"member": member})
-        if not member.unit.is_within(deciding_unit):
-            raise ValidationError({"deciding_unit": _("The deciding union is %(unit)s or one above it.")
+        # The grassroots union's committee (or one above it) admits, never the branch itself.
+        if not member.unit.is_within(deciding_unit) or deciding_unit.pk == member.unit_id:
+            raise ValidationError({"deciding_unit": _("The deciding union is the one above %(unit)s, or higher.")
                                    % {"unit": member.unit}})
-        if member.birth_date and member.birth_date > admitted_on.replace(year=admitted_on.year - 16):
+        if member.birth_date and years_after(member.birth_date, 16) > admitted_on:
             raise ValidationError({"admitted_on": _("A youth is admitted to the union from the age of 16.")})
         member.is_union_member, member.joined_union_on = True, admitted_on
         member.admitted_by, member.admission_decision = deciding_unit, " ".join(decision_number.split())
@@ -72,6 +82,12 @@ def member_close(*, actor, member: Member, status: str, closed_on: datetime.date
         require_right(actor, Action.MANAGE_MEMBERS, member.unit)
         if member.status != MemberStatus.ACTIVE:
             raise ValidationError(_("%(member)s's record is already closed.") % {"member": member})
+        if closed_on < timezone.localdate(member.created_at):
+            raise ValidationError({"closed_on": _("The record was opened on %(day)s; it cannot close before that.")
+                                   % {"day": timezone.localdate(member.created_at).strftime("%d/%m/%Y")}})
+        if status == MemberStatus.MATURED and not reaches_age_limit(member, closed_on.year):
+            raise ValidationError({"status": _("%(member)s does not reach %(age)d in %(year)d.")
+                                   % {"member": member, "age": UNION_AGE_LIMIT, "year": closed_on.year}})
         member.status, member.closed_on, member.closing_note = status, closed_on, note[:300]
         follow_with_login(member)
         member.save(update_fields=["status", "closed_on", "closing_note", "login_suspended", "updated_at"])
@@ -89,12 +105,16 @@ def coming_of_age(user, unit: Unit, year: int):
             .select_related("unit").order_by("birth_date", "sort_name"))
 
 
+def reaches_age_limit(member: Member, year: int) -> bool:
+    return member.birth_date is not None and member.birth_date.year <= year - UNION_AGE_LIMIT
+
+
 def members_mature(*, actor, members, closed_on: datetime.date) -> list[Member]:
     """Mark members as come of age, all or none: one that may not be refuses the whole list, saying who."""
     done = []
     with transaction.atomic():
         for member in members:
-            if member.birth_date is None or member.birth_date.year > closed_on.year - UNION_AGE_LIMIT:
+            if not reaches_age_limit(member, closed_on.year):
                 raise ValidationError(_("%(member)s does not reach %(age)d in %(year)d.")
                                       % {"member": member, "age": UNION_AGE_LIMIT, "year": closed_on.year})
             done.append(member_close(actor=actor, member=member, status=MemberStatus.MATURED, closed_on=closed_on,

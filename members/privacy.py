@@ -98,12 +98,12 @@ def personal_data(member: Member) -> list[Section]:
     people naming them are those shown (an abusive one hidden by the branch is not about them any more)."""
     from campaigns.models import Award, Feedback, FeedbackState, Registration
     from members.models import AuditEntry, RoleAssignment
-    from movements.models import Attendance, Collective, Commitment, Evidence, Initiative, YouthProject
+    from movements.models import Attendance, Collective, Commitment, Initiative, YouthProject
 
     profile = Section("profile", _("Profile"), [_("Field"), _("Value")])
     for name in ("full_name", "birth_date", "gender", "is_union_member", "card_number", "joined_union_on",
-                 "position", "phone", "email", "unit", "status", "created_at", "notice_accepted_at",
-                 *CONSENT_FIELDS):
+                 "admitted_by", "admission_decision", "position", "phone", "email", "unit", "status", "closed_on",
+                 "closing_note", "created_at", "notice_accepted_at", *CONSENT_FIELDS):
         model_field = Member._meta.get_field(name)
         display = getattr(member, f"get_{name}_display", None)
         profile.rows.append([str(model_field.verbose_name).capitalize(),
@@ -122,10 +122,13 @@ def personal_data(member: Member) -> list[Section]:
     commitments = Commitment.objects.filter(member=member).select_related("movement_year").order_by(
         "movement_year__year")
     sections.append(Section("commitments", _("Commitments and evaluations"),
-                            [_("Year"), _("State"), _("Proposed classification"), _("Classification"),
-                             _("Submitted")],
-                            [[c.movement_year.year, c.get_state_display(), c.get_proposed_classification_display(),
-                              c.get_classification_display(), _value(c.submitted_at)] for c in commitments]))
+                            [_("Year"), _("State"), _("Submitted"), _("My proposed classification"),
+                             _("My self-assessment"), _("Secretary's comment"), _("Proposed classification"),
+                             _("Branch's evaluation"), _("Classification"), _("Reason for the change")],
+                            [[c.movement_year.year, c.get_state_display(), _value(c.submitted_at),
+                              c.get_self_classification_display(), c.self_comment, c.review_comment,
+                              c.get_proposed_classification_display(), c.evaluation_comment,
+                              c.get_classification_display(), c.classification_note] for c in commitments]))
     pledges = Section("pledges", _("Pledges and evidence"), [_("Year"), _("Pledge"), _("Evidence"), _("Date"),
                                                             _("State")])
     for commitment in commitments.prefetch_related("pledges__evidence"):
@@ -148,8 +151,10 @@ def personal_data(member: Member) -> list[Section]:
     sections.append(Section("campaigns", _("Campaign registrations"), [_("Campaign"), _("State")], [
         [r.campaign.title, r.get_state_display()]
         for r in Registration.objects.filter(member=member).select_related("campaign")]))
-    sections.append(Section("awards", _("Awards"), [_("Award"), _("Year"), _("State"), _("Decision")], [
-        [a.title.name, a.year, a.get_state_display(), a.decision_number]
+    sections.append(Section("awards", _("Awards"), [_("Award"), _("Year"), _("State"), _("Decision"),
+                                                    _("Summary of achievements"), _("On the honour board")], [
+        [a.title.name, a.year, a.get_state_display(), a.decision_number, a.achievements,
+         _value(a.is_published and member.consents_to_public_display)]
         for a in Award.objects.filter(member=member).select_related("title")]))
     sections.append(Section("feedback", _("Opinions of the people naming you"),
                             [_("Date"), _("Feedback point"), _("Average rating"), _("Comment")], [
@@ -165,6 +170,9 @@ def personal_data(member: Member) -> list[Section]:
         for entry in history.order_by("created_at", "id")]))
     from members.access_log import views_of
 
+    if member.user_id:
+        sections.append(Section("notifications", _("Notifications"), [_("Time"), _("Message")], [
+            [_value(n.created_at), n.message] for n in member.user.notifications.order_by("created_at")]))
     sections.append(Section("looked_at", _("Who opened your records"), [_("Time"), _("What"), _("By")], [
         [_value(entry.created_at), entry.get_kind_display(), entry.user_name] for entry in views_of(member)]))
     return sections

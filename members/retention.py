@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from members import audit
 from members.access import Action, policy
-from members.models import AccessEntry, AuditEntry, Member, MemberStatus, Unit
+from members.life import CLOSING_STATUSES, years_after
+from members.models import AccessEntry, AuditEntry, Member, Unit
 
 __all__ = ["PERSONAL_FIELDS", "due_for_pseudonymising", "member_pseudonymise", "pseudonym", "pseudonymise_due",
            "retention_for", "unit_set_retention"]
@@ -62,25 +63,17 @@ def retention_for(unit: Unit, periods: dict[str, int] | None = None) -> int:
     return settings.RETENTION_YEARS
 
 
-def _closed_on(member: Member) -> datetime.date:
-    return member.closed_on or timezone.localdate(member.updated_at)
-
-
 def due_for_pseudonymising(today: datetime.date | None = None) -> list[Member]:
     """Closed records whose retention has ended, with their details still there."""
     today = today or timezone.localdate()
     periods = dict(Unit.objects.filter(retention_years__isnull=False).values_list("path", "retention_years"))
-    closed = (Member.objects.exclude(status=MemberStatus.ACTIVE).filter(pseudonymised_at__isnull=True)
-              .select_related("unit"))
+    # Only records closed for good (moved out, came of age, left); a deactivated one may be reopened.
+    closed = (Member.objects.filter(status__in=CLOSING_STATUSES, closed_on__isnull=False,
+                                    pseudonymised_at__isnull=True).select_related("unit"))
     due = []
     for member in closed.iterator(chunk_size=2000):
         years = retention_for(member.unit, periods)
-        closed_on = _closed_on(member)
-        try:
-            ends = closed_on.replace(year=closed_on.year + years)
-        except ValueError:  # 29 February
-            ends = closed_on.replace(year=closed_on.year + years, day=28)
-        if ends <= today:
+        if years_after(member.closed_on, years) <= today:
             due.append(member)
     return due
 
@@ -106,11 +99,11 @@ def _entries_about(targets) -> list[AuditEntry]:
 def member_pseudonymise(member: Member) -> Member:
     """Remove the person's details from a closed record and from every copy of their name."""
     from campaigns.models import Award, Feedback, Registration, ReviewEntry
-    from movements.models import Commitment
+    from movements.models import Activity, Commitment
 
     with transaction.atomic():
         member = Member.objects.select_for_update(of=("self",)).select_related("user", "unit").get(pk=member.pk)
-        if member.status == MemberStatus.ACTIVE:
+        if member.status not in CLOSING_STATUSES or member.closed_on is None:
             raise ValidationError(_("An active member's record is not pseudonymised."))
         if member.pseudonymised_at is not None:
             return member
@@ -120,27 +113,44 @@ def member_pseudonymise(member: Member) -> Member:
         member.admission_decision = ""
         member.user, member.pseudonymised_at = None, timezone.now()
         member.save()
-        if user is not None:
+        # An account that still serves elsewhere (an office held, staff) is the person's working account: the
+        # record lets go of it and nothing else changes. Otherwise the account goes with the record.
+        if user is not None and not (user.is_staff or user.is_superuser or user.role_assignments.exists()):
             user.username, user.first_name, user.last_name, user.email = f"an-danh-{member.pk}", "", "", ""
             user.is_active = False
             user.set_unusable_password()
             user.save()
             AuditEntry.objects.filter(actor=user).update(actor_name=alias)
             AccessEntry.objects.filter(user=user).update(user_name=alias)
-        Award.objects.filter(member=member).update(recipient_name=alias)
+        member.consents_to_public_display = member.consents_to_feedback_naming = False
+        member.save(update_fields=["consents_to_public_display", "consents_to_feedback_naming"])
+        for award in Award.objects.filter(member=member):
+            award.recipient_name = alias
+            award.achievements, award.citation, award.refusal_note = (
+                text.replace(name, alias) for text in (award.achievements, award.citation, award.refusal_note))
+            award.is_published = False
+            award.save(update_fields=["recipient_name", "achievements", "citation", "refusal_note", "is_published"])
         ReviewEntry.objects.filter(registration__member=member).pseudonymise(alias)
         Feedback.objects.filter(member=member).update(served_by_name="")
+        # An opinion that gave the name without being attributed, at a point of their union.
+        union_path = member.unit.path[:-Unit.steplen] or member.unit.path
+        Feedback.objects.filter(point__unit__path__startswith=union_path, served_by_name__iexact=name).update(
+            served_by_name="")
+        for entry in AccessEntry.objects.filter(what__contains=name):
+            entry.what = entry.what.replace(name, alias)
+            entry.save(update_fields=["what"])
         # Every entry about the person or about a record that bore their name.
         about = _entries_about([Member.objects.filter(pk=member.pk), Commitment.objects.filter(member=member),
                                 Award.objects.filter(member=member), Feedback.objects.filter(member=member),
-                                Registration.objects.filter(member=member)])
+                                Registration.objects.filter(member=member),
+                                Activity.objects.filter(attendances__member=member)])
         for entry in about:
             entry.target_repr = entry.target_repr.replace(name, alias) if name else entry.target_repr
             entry.before, entry.after = _scrub(entry.before, name, alias), _scrub(entry.after, name, alias)
             entry.note = entry.note.replace(name, alias) if name else entry.note
             entry.save(update_fields=["target_repr", "before", "after", "note"])
         audit.record(action=MEMBER_PSEUDONYMISED, actor=None, unit=member.unit, target=member,
-                     after={"closed_on": _closed_on(member).isoformat(), "status": member.status})
+                     after={"closed_on": member.closed_on.isoformat(), "status": member.status})
     return member
 
 

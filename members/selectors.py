@@ -123,3 +123,8 @@ def own_import_job(user, pk):
     from members.models import MemberImport
 
     return MemberImport.objects.filter(pk=pk, created_by=user).select_related("unit").first()
+
+
+def admission_units(member: Member):
+    """The unions that may decide a youth's admission: those above the member's branch."""
+    return Unit.objects.filter(path__in=member.unit.ancestor_paths(), is_active=True).order_by("path")

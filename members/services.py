@@ -3,7 +3,6 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members import audit
@@ -101,11 +100,13 @@ def _member_set_status(*, actor, member: Member, status: MemberStatus, action: s
         if member.status == status:
             raise ValidationError(_("%(member)s is already %(status)s.")
                                   % {"member": member, "status": status.label.lower()})
+        if member.pseudonymised_at is not None:
+            raise ValidationError(_("This record's personal details were removed at the end of its retention; "
+                                    "it cannot be opened again."))
         previous = member.status
         member.status = status
-        member.closed_on = None if status == MemberStatus.ACTIVE else timezone.localdate()
-        if status == MemberStatus.ACTIVE:
-            member.closing_note = ""
+        if status == MemberStatus.ACTIVE:  # reopening a closed record: it counts again from today
+            member.closed_on, member.closing_note = None, ""
         follow_with_login(member)
         member.save(update_fields=["status", "closed_on", "closing_note", "login_suspended", "updated_at"])
         audit.record(action=action, actor=actor, unit=member.unit, target=member,

@@ -43,6 +43,7 @@ from members.imports import manageable_branches, member_rows, read_member_workbo
 from members.models import AccessKind, MemberStatus, Unit, UnitKind
 from members.selectors import (
     SESSION_UNIT_KEY,
+    admission_units,
     child_units_with_counts,
     own_import_job,
     own_member_record,
@@ -170,7 +171,7 @@ def member_reactivate(request, pk):
 @require_http_methods(["GET", "POST"])
 def member_admit(request, pk):
     member = policy.get_member(request.user, Action.MANAGE_MEMBERS, pk)
-    units = Unit.objects.filter(path__in=member.unit.ancestor_paths(include_self=True))
+    units = admission_units(member)
     form = AdmitForm(request.POST or None, units=units, initial={
         "admitted_on": timezone.localdate(), "deciding_unit": units.exclude(kind=UnitKind.BRANCH).last()})
     if request.method == "POST" and form.is_valid():
@@ -230,9 +231,11 @@ def coming_of_age_list(request):
     year = timezone.localdate().year
     members = life.coming_of_age(request.user, unit, year)
     may_manage = policy.can(request.user, Action.MANAGE_MEMBERS, unit)
+    if request.method == "POST" and not may_manage:
+        raise PermissionDenied
     form = MatureForm(request.POST if request.method == "POST" else None, members=members,
                       initial={"closed_on": timezone.localdate()})
-    if request.method == "POST" and may_manage and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             done = life.members_mature(actor=request.user, members=form.cleaned_data["members"],
                                        closed_on=form.cleaned_data["closed_on"])
@@ -476,6 +479,8 @@ def member_invite(request):
         chosen = list(members.filter(pk__in=[m.pk for m in chosen]))
         if request.POST.get("send") == "sheet":
             pdf = activation_sheet_pdf(chosen, unit=unit)
+            access_log.record_export(request.user, unit, _("Account activation sheet, %(count)d members")
+                                     % {"count": len(chosen)})
             response = HttpResponse(pdf, content_type="application/pdf")
             response["Content-Disposition"] = f'attachment; filename="kich-hoat-tai-khoan-{unit.code}.pdf"'
             return response

@@ -3,6 +3,7 @@
 Every query is scoped by the access policy for the reader, and runs over the whole subtree at once (grouped by
 sub-unit where a table needs it), so the number of queries does not grow with the number of units or rows."""
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -12,6 +13,7 @@ from django.db.models.functions import Coalesce, Substr
 from campaigns.models import CampaignState, Feedback, Registration, RegistrationState
 from campaigns.selectors import SHOWN_FEEDBACK, campaigns_of_unit, feedback_summary
 from members.access import Action, policy
+from members.life import CLOSING_STATUSES
 from members.models import Member, MemberStatus, Unit
 from members.text import fold
 from movements.models import (
@@ -123,8 +125,11 @@ def unit_figures(user, unit: Unit, year: int) -> Figures:
     # The year may be opened at this unit, above it, or separately by several unions below it: a member has one
     # commitment a year whichever opened it.
     movement_year = year_applying_to(unit, year=year)
-    commitments = _scoped(user, Commitment.objects.filter(movement_year__year=year,
-                                                          member__status=MemberStatus.ACTIVE),
+    # A member whose record closed for good (moved out, came of age, left) after the year began still counts in
+    # that year: closing a record today leaves last year's figures as they were.
+    counted = Q(member__status=MemberStatus.ACTIVE) | Q(member__status__in=CLOSING_STATUSES,
+                                                         member__closed_on__gte=datetime.date(year, 1, 1))
+    commitments = _scoped(user, Commitment.objects.filter(counted, movement_year__year=year),
                           unit, "member__unit__path")
     counts = commitments.aggregate(
         registered=Count("pk", filter=~Q(state=CommitmentState.DRAFT)),

@@ -115,3 +115,27 @@ def test_after_a_move_the_old_branch_no_longer_finds_the_member(secretary, grass
                 reverse("members:close", args=[member_in_a.pk]),
                 reverse("movements:commitment", args=[commitment_in_a.pk])):
         assert client.get(url).status_code == 404, url
+
+
+def test_the_branch_itself_does_not_admit(secretary, tree):
+    youth = MemberFactory(unit=tree.branch_a, is_union_member=False, joined_union_on=None, birth_date=born(20))
+    with pytest.raises(ValidationError):
+        life.member_admit(actor=secretary, member=youth, admitted_on=TODAY, deciding_unit=tree.branch_a)
+
+
+def test_a_single_close_checks_the_age_and_the_date(secretary, member_in_a):
+    Member.objects.filter(pk=member_in_a.pk).update(birth_date=born(25))
+    member_in_a.refresh_from_db()
+    with pytest.raises(ValidationError):
+        life.member_close(actor=secretary, member=member_in_a, status=MemberStatus.MATURED, closed_on=TODAY)
+    with pytest.raises(ValidationError):
+        life.member_close(actor=secretary, member=member_in_a, status=MemberStatus.LEFT,
+                          closed_on=datetime.date(2015, 1, 1), note="Gõ nhầm năm")
+    assert Member.objects.get(pk=member_in_a.pk).status == MemberStatus.ACTIVE
+
+
+def test_a_birthday_on_29_february_is_handled(secretary, tree):
+    youth = MemberFactory(unit=tree.branch_a, is_union_member=False, joined_union_on=None,
+                          birth_date=datetime.date(2004, 2, 29))
+    life.member_admit(actor=secretary, member=youth, admitted_on=TODAY, deciding_unit=tree.g1)
+    assert life.years_after(datetime.date(2004, 2, 29), 1) == datetime.date(2005, 2, 28)

@@ -183,3 +183,25 @@ def test_the_committee_sees_the_export_log_of_its_subtree_and_nobody_elses(secre
     assert list(log.context["page"].object_list) == [entry]
     assert list(client_for(sibling_secretary).get(reverse("members:access_log")).context["page"].object_list) == []
     assert list(client_for(outsider).get(reverse("members:access_log")).context["page"].object_list) == []
+
+
+def test_an_htmx_request_is_sent_to_the_notice_as_a_whole_page(newcomer):
+    response = client_for(newcomer).get(reverse("members:list"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 204 and response["HX-Redirect"].startswith(reverse("members:privacy_notice"))
+
+
+def test_withdrawing_the_naming_consent_takes_opinions_out_of_the_evidence(member_user, secretary, tree):
+    member = Member.objects.get(user=member_user)
+    privacy.consents_update(actor=member_user, member=member, public_display=False, feedback_naming=True)
+    point = campaign_services.point_create(actor=secretary, unit=tree.branch_a, kind=FeedbackPointKind.DESK,
+                                           name="Bàn hướng dẫn", invitation="Mời", questions=["Thái độ"])
+    campaign_services.feedback_submit(point=point, scores={point.questions.get().pk: 5},
+                                      served_by_name=member.full_name, comment="Tận tình")
+    from campaigns.selectors import member_feedback
+
+    assert member_feedback(secretary, member, TODAY_YEAR)["summary"]["count"] == 1
+    privacy.consents_update(actor=member_user, member=member, public_display=False, feedback_naming=False)
+    assert member_feedback(secretary, Member.objects.get(pk=member.pk), TODAY_YEAR)["summary"]["count"] == 0
+
+
+TODAY_YEAR = timezone.localdate().year

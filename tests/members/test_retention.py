@@ -129,3 +129,45 @@ def test_a_review_row_keeps_its_figures_and_loses_the_name(secretary, grassroots
     entry_after = ReviewEntry.objects.get(pk=entry.pk)
     assert entry_after.registrant_name == f"Đoàn viên #{member_in_a.pk}"
     assert (entry_after.score, entry_after.rank) == (entry.score, entry.rank)
+
+
+def test_a_deactivated_record_is_never_pseudonymised_and_can_be_reopened(secretary, member_in_a, settings):
+    from members import services
+
+    settings.RETENTION_YEARS = 1
+    services.member_deactivate(actor=secretary, member=member_in_a, reason="Nghỉ thai sản")
+    Member.objects.filter(pk=member_in_a.pk).update(updated_at=timezone.now() - datetime.timedelta(days=3650))
+    assert retention.due_for_pseudonymising() == []
+    services.member_reactivate(actor=secretary, member=member_in_a)
+    assert Member.objects.get(pk=member_in_a.pk).status == MemberStatus.ACTIVE
+
+
+def test_an_account_that_holds_an_office_is_kept(secretary, tree):
+    member = Member.objects.get(user=secretary)
+    close(secretary, member, 20)
+    retention.pseudonymise_due()
+    secretary.refresh_from_db()
+    member.refresh_from_db()
+    assert member.user is None and member.full_name.startswith("Đoàn viên #")
+    assert secretary.is_active and secretary.username == "bithu"
+
+
+def test_a_pseudonymised_record_cannot_be_reopened(secretary, member_in_a):
+    from django.core.exceptions import ValidationError
+
+    from members import services
+
+    close(secretary, member_in_a, 20)
+    retention.pseudonymise_due()
+    with pytest.raises(ValidationError):
+        services.member_reactivate(actor=secretary, member=Member.objects.get(pk=member_in_a.pk))
+
+
+def test_closing_a_record_leaves_the_years_figures_as_they_were(secretary, city_committee, commitment_in_a, tree):
+    year = commitment_in_a.movement_year.year
+    before = unit_figures(city_committee, tree.city, year)
+    life.member_close(actor=secretary, member=commitment_in_a.member, status=MemberStatus.LEFT, closed_on=TODAY,
+                      note="Nghỉ việc")
+    after = unit_figures(city_committee, tree.city, year)
+    assert (after.registered, after.approved, after.evaluated) == (before.registered, before.approved,
+                                                                   before.evaluated)
