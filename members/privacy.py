@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from members import audit
 from members.models import Member, MemberStatus
+from members.services import locked_member
 
 __all__ = ["PersonalDataExport", "as_json", "consents_update", "notice_accept", "notice_pending", "personal_data"]
 
@@ -30,10 +31,6 @@ def notice_pending(user) -> bool:
     return Member.objects.filter(user=user, status=MemberStatus.ACTIVE, notice_accepted_at__isnull=True).exists()
 
 
-def _locked(member: Member) -> Member:
-    return Member.objects.select_for_update(of=("self",)).select_related("unit").get(pk=member.pk)
-
-
 def _set_consents(member: Member, *, public_display: bool, feedback_naming: bool) -> tuple[dict, dict]:
     before = audit.snapshot(member, CONSENT_FIELDS)
     member.consents_to_public_display, member.consents_to_feedback_naming = public_display, feedback_naming
@@ -45,7 +42,7 @@ def notice_accept(*, actor, member: Member, public_display: bool, feedback_namin
     if member.user_id != actor.pk:
         raise PermissionError("Only the member agrees to their own notice.")
     with transaction.atomic():
-        member = _locked(member)
+        member = locked_member(member)
         if member.notice_accepted_at is None:
             member.notice_accepted_at = timezone.now()
         before, after = _set_consents(member, public_display=public_display, feedback_naming=feedback_naming)
@@ -60,7 +57,7 @@ def consents_update(*, actor, member: Member, public_display: bool, feedback_nam
     if member.user_id != actor.pk:
         raise PermissionError("Only the member changes their own consents.")
     with transaction.atomic():
-        member = _locked(member)
+        member = locked_member(member)
         before, after = _set_consents(member, public_display=public_display, feedback_naming=feedback_naming)
         if after:
             member.save(update_fields=[*CONSENT_FIELDS, "updated_at"])

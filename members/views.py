@@ -52,7 +52,7 @@ from members.selectors import (
     working_unit,
 )
 from reports.models import YearEndReport
-from reports.renderers import render_pdf, write_xlsx
+from reports.renderers import XLSX_CONTENT_TYPE, render_pdf, write_xlsx
 
 
 @login_required
@@ -457,7 +457,7 @@ def _workbook_response(filename: str, rows, title: str) -> HttpResponse:
     buffer = io.BytesIO()
     write_workbook(buffer, rows, title=str(title))
     response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                            content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -567,7 +567,7 @@ def my_data_download(request, extension):
     else:
         output = io.BytesIO()
         write_xlsx(privacy.PersonalDataExport(sections), output)
-        response = HttpResponse(output.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(output.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response

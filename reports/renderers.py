@@ -7,6 +7,9 @@ from django.utils.functional import Promise
 
 
 
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def write_xlsx(exporter, output, *, progress=None) -> None:
     """One sheet per table, a bold heading row, every text cell kept from becoming a formula."""
     from openpyxl import Workbook

@@ -11,7 +11,6 @@ from members.models import Unit
 from movements.uploads import removed_on_failure
 from reports.models import ExportJob, JobState, YearEndReport
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def year_end_files(report: YearEndReport, user, *, formats=("pdf", "xlsx"),
@@ -20,7 +19,7 @@ def year_end_files(report: YearEndReport, user, *, formats=("pdf", "xlsx"),
     command has no request: the files are written in the portal's first language."""
     from reports.charts import figure_charts
     from reports.exporters import YearEndExporter
-    from reports.renderers import render_pdf, write_xlsx
+    from reports.renderers import XLSX_CONTENT_TYPE, render_pdf, write_xlsx
 
     with translation.override(settings.LANGUAGE_CODE):
         exporter = YearEndExporter(user, report.unit, report.year)
@@ -29,7 +28,7 @@ def year_end_files(report: YearEndReport, user, *, formats=("pdf", "xlsx"),
         if "xlsx" in formats:
             workbook = io.BytesIO()
             write_xlsx(exporter, workbook, progress=lambda done, total: progress and progress(10 + 50 * done // total))
-            files.append((f"{name}.xlsx", workbook.getvalue(), "xlsx", XLSX))
+            files.append((f"{name}.xlsx", workbook.getvalue(), "xlsx", XLSX_CONTENT_TYPE))
         if "pdf" in formats:
             pdf = render_pdf("reports/pdf/year_end.html", {
                 "report": report, "exporter": exporter, "parent": Unit.objects.get_parent(report.unit),
@@ -74,14 +73,14 @@ def list_file(exporter, fmt: str) -> tuple[str, bytes, str, str]:
     """A list exporter's file: (title, bytes, extension, type), in the portal's first language."""
     from django.utils import timezone
 
-    from reports.renderers import render_pdf, write_xlsx
+    from reports.renderers import XLSX_CONTENT_TYPE, render_pdf, write_xlsx
 
     with translation.override(settings.LANGUAGE_CODE):
         title = f"{exporter.title} ({timezone.localdate():%d-%m-%Y}).{fmt}"
         if fmt == "xlsx":
             workbook = io.BytesIO()
             write_xlsx(exporter, workbook)
-            return title, workbook.getvalue(), "xlsx", XLSX
+            return title, workbook.getvalue(), "xlsx", XLSX_CONTENT_TYPE
         tables = list(exporter.tables())
         wide = any(len(table.headers) > 6 for table in tables)
         pdf = render_pdf("reports/pdf/list.html", {
