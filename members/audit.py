@@ -7,9 +7,12 @@ state calls ``record`` inside its transaction, so the entry exists exactly when 
 import datetime
 import decimal
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models.functions import Cast
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -95,8 +98,64 @@ def record(
     )
 
 
+def entries_about(*querysets):
+    """The entries whose target is any row of the given querysets, one subquery per model."""
+    condition = models.Q(pk__in=[])
+    for queryset in querysets:
+        condition |= models.Q(target_type=ContentType.objects.get_for_model(queryset.model),
+                              target_id__in=queryset.annotate(key=Cast("pk", models.CharField())).values("key"))
+    return AuditEntry.objects.filter(condition)
+
+
 def entries_for(queryset, target: models.Model):
     """The entries about one object, taken from a queryset the access policy has already scoped."""
     return queryset.filter(
         target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk)
     ).select_related("actor", "target_type")
+
+
+# Labels for before/after keys that are not model fields.
+_KEY_LABELS = {"pledges": _("Number of pledges"), "criteria": _("Number of criteria")}
+
+
+@dataclass
+class Change:
+    label: str
+    before: object
+    after: object
+    had_before: bool
+    has_after: bool
+
+    def __str__(self):
+        shown = [str(self.before if self.before not in (None, "") else "—")] if self.had_before else []
+        if self.has_after:
+            shown.append(str(self.after if self.after not in (None, "") else "—"))
+        return f"{self.label}: {' → '.join(shown)}"
+
+
+def _display(field, value):
+    if field is not None and field.choices and value is not None:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    return value
+
+
+def changes(entry: AuditEntry) -> list[Change]:
+    """The entry's before/after as rows a person reads: field labels and choice labels, not raw keys."""
+    before, after = entry.before or {}, entry.after or {}
+    model = entry.target_type.model_class() if entry.target_type_id else None
+    rows = []
+    for name in dict.fromkeys([*before, *after]):
+        try:
+            field = model._meta.get_field(name) if model else None
+        except FieldDoesNotExist:
+            field = None
+        if not hasattr(field, "verbose_name"):
+            # A count of related objects (e.g. "pledges") names a relation, not a field.
+            field = None
+        label = str(field.verbose_name).capitalize() if field is not None else str(_KEY_LABELS.get(
+            name, name.replace("_", " ").capitalize()))
+        rows.append(Change(label, _display(field, before.get(name)), _display(field, after.get(name)),
+                           name in before, name in after))
+    return rows

@@ -93,9 +93,9 @@ def personal_data(member: Member) -> list[Section]:
 
     Read for the member themselves, so nothing here is scoped by roles: it is all theirs. The opinions of the
     people naming them are those shown (an abusive one hidden by the branch is not about them any more)."""
-    from campaigns.models import Award, Feedback, FeedbackState, Registration
-    from members.models import AuditEntry, RoleAssignment
-    from movements.models import Attendance, Collective, Commitment, Initiative, YouthProject
+    from campaigns.models import Award, Feedback, FeedbackState, Registration, ReviewEntry
+    from members.models import RoleAssignment
+    from movements.models import Attendance, Collective, Commitment, Evidence, Initiative, Pledge, YouthProject
 
     profile = Section("profile", _("Profile"), [_("Field"), _("Value")])
     for name in ("full_name", "birth_date", "gender", "is_union_member", "card_number", "joined_union_on",
@@ -126,15 +126,31 @@ def personal_data(member: Member) -> list[Section]:
                               c.get_self_classification_display(), c.self_comment, c.review_comment,
                               c.get_proposed_classification_display(), c.evaluation_comment,
                               c.get_classification_display(), c.classification_note] for c in commitments]))
-    pledges = Section("pledges", _("Pledges and evidence"), [_("Year"), _("Pledge"), _("Evidence"), _("Date"),
-                                                            _("State")])
-    for commitment in commitments.prefetch_related("pledges__evidence"):
+    pledges = Section("pledges", _("Pledges and evidence"), [
+        _("Year"), _("Criterion"), _("Pledge"), _("Target"), _("Due date"), _("Secretary's comment"),
+        _("My assessment"), _("Evidence"), _("Date"), _("Value reached"), _("Files"), _("State"), _("Reason")])
+    amendments = Section("amendments", _("Pledge amendments"), [
+        _("Year"), _("Pledge before"), _("Pledge asked for"), _("Why the change"), _("Asked on"), _("State"),
+        _("Secretary's answer"), _("Decided on")])
+    for commitment in commitments.prefetch_related("pledges__criterion", "pledges__evidence__files",
+                                                   "pledges__amendments"):
+        year = commitment.movement_year.year
         for pledge in commitment.pledges.all():
-            pledges.rows.append([commitment.movement_year.year, pledge.text, "", _value(pledge.due_date), ""])
+            target = " ".join(str(part) for part in (pledge.get_target_kind_display(), pledge.target_value or "",
+                                                     pledge.target_unit) if part)
+            head = [year, str(pledge.criterion), pledge.text, target, _value(pledge.due_date),
+                    pledge.review_comment, pledge.get_self_result_display()]
+            pledges.rows.append([*head, "", "", "", "", "", ""])
             for evidence in pledge.evidence.all():
-                pledges.rows.append([commitment.movement_year.year, pledge.text, evidence.description,
-                                     _value(evidence.done_on), evidence.get_state_display()])
-    sections.append(pledges)
+                pledges.rows.append([*head, evidence.description, _value(evidence.done_on),
+                                     _value(evidence.value_reached), ", ".join(f.original_name
+                                                                               for f in evidence.files.all()),
+                                     evidence.get_state_display(), evidence.review_reason])
+            for amendment in pledge.amendments.all():
+                amendments.rows.append([year, amendment.previous.get("text", ""), amendment.text, amendment.reason,
+                                        _value(amendment.created_at), amendment.get_state_display(),
+                                        amendment.decision_note, _value(amendment.decided_at)])
+    sections += [pledges, amendments]
 
     sections.append(Section("activities", _("Activities attended"), [_("Activity"), _("Unit"), _("Date")], [
         [a.activity.title, a.activity.unit.name, _value(a.activity.starts_at)]
@@ -145,26 +161,34 @@ def personal_data(member: Member) -> list[Section]:
     work.rows += [[_("Initiative"), i.title, i.year] for i in Initiative.objects.filter(authors=member)]
     work.rows += [[_("Youth collective"), c.name, c.year] for c in Collective.objects.filter(members=member)]
     sections.append(work)
+    registrations = Registration.objects.filter(member=member).select_related("campaign")
     sections.append(Section("campaigns", _("Campaign registrations"), [_("Campaign"), _("State")], [
-        [r.campaign.title, r.get_state_display()]
-        for r in Registration.objects.filter(member=member).select_related("campaign")]))
+        [r.campaign.title, r.get_state_display()] for r in registrations]))
+    sections.append(Section("reviews", _("Campaign reviews"), [
+        _("Review"), _("Date of the review"), _("Rank"), _("Score"), _("Outcome"), _("Award at this review"),
+        _("Note")], [
+        [str(e.review), _value(e.review.held_on), e.rank, _value(e.score), e.get_outcome_display(), e.small_award,
+         e.note]
+        for e in ReviewEntry.objects.filter(registration__member=member).select_related(
+            "review__campaign", "review__stage").order_by("review__held_on", "review_id")]))
+    awards = Award.objects.filter(member=member)
     sections.append(Section("awards", _("Awards"), [_("Award"), _("Year"), _("State"), _("Decision"),
                                                     _("Summary of achievements"), _("On the honour board")], [
         [a.title.name, a.year, a.get_state_display(), a.decision_number, a.achievements,
          _value(a.is_published and member.consents_to_public_display)]
-        for a in Award.objects.filter(member=member).select_related("title")]))
+        for a in awards.select_related("title")]))
     sections.append(Section("feedback", _("Opinions of the people naming you"),
                             [_("Date"), _("Feedback point"), _("Average rating"), _("Comment")], [
         [_value(f.created_at), f.point.name, f.average if f.average is not None else "", f.comment]
         for f in Feedback.objects.filter(member=member, state=FeedbackState.SHOWN).select_related("point")]))
-    commitment_ids = [str(pk) for pk in commitments.values_list("pk", flat=True)]
-    history = AuditEntry.objects.filter(
-        target_type__model="member", target_type__app_label="members", target_id=str(member.pk)
-    ) | AuditEntry.objects.filter(target_type__model="commitment", target_type__app_label="movements",
-                                  target_id__in=commitment_ids)
-    sections.append(Section("history", _("Who changed what"), [_("Time"), _("Action"), _("By")], [
-        [_value(entry.created_at), audit.action_label(entry.action), entry.actor_name]
-        for entry in history.order_by("created_at", "id")]))
+    member_pledges = Pledge.objects.filter(commitment__member=member)
+    history = audit.entries_about(Member.objects.filter(pk=member.pk), commitments, member_pledges,
+                                  Evidence.objects.filter(pledge__commitment__member=member), registrations, awards)
+    sections.append(Section("history", _("Who changed what"), [_("Time"), _("Action"), _("By"), _("Record"),
+                                                               _("What changed"), _("Note")], [
+        [_value(entry.created_at), audit.action_label(entry.action), entry.actor_name or _("the system"),
+         entry.target_repr, "; ".join(str(change) for change in audit.changes(entry)), entry.note]
+        for entry in history.select_related("target_type").order_by("created_at", "id")]))
     from members.access_log import views_of
 
     if member.user_id:

@@ -82,24 +82,36 @@ def _scrub(values: dict | None, name: str, alias: str) -> dict | None:
     """An entry's before/after without the person: their personal fields blanked, their name replaced."""
     if not values:
         return values
-    return {key: "—" if key in PERSONAL_FIELDS or key == "user"
+    return {key: "—" if key in PERSONAL_FIELDS or key in ("user", "account")
             else value.replace(name, alias) if isinstance(value, str) and name else value
             for key, value in values.items()}
 
 
-def _entries_about(targets) -> list[AuditEntry]:
-    q = Q()
-    for queryset in targets:
-        ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
-        if ids:
-            q |= Q(target_type=ContentType.objects.get_for_model(queryset.model), target_id__in=ids)
-    return list(AuditEntry.objects.filter(q)) if q else []
+def _forget_login_name(login_name: str, alias: str, user) -> None:
+    """The old login name (often the card number) wherever it was copied: the entries of roles once held and of
+    the account's creation, the admin's change log, and the sign-in logs."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.contrib.admin.models import LogEntry
+
+    named = AuditEntry.objects.filter(Q(after__user=login_name) | Q(before__user=login_name)
+                                      | Q(after__account=login_name))
+    for entry in named:
+        entry.target_repr = entry.target_repr.replace(login_name, alias)
+        entry.before, entry.after = _scrub(entry.before, login_name, alias), _scrub(entry.after, login_name, alias)
+        entry.save(update_fields=["target_repr", "before", "after"])
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk)).update(
+        object_repr=alias)
+    AccessAttempt.objects.filter(username=login_name).delete()  # a lock-out counter, not a record
+    AccessLog.objects.filter(username=login_name).update(username=alias)
+    AccessFailureLog.objects.filter(username=login_name).update(username=alias)
 
 
 def member_pseudonymise(member: Member) -> Member:
     """Remove the person's details from a closed record and from every copy of their name."""
+    from django.contrib.admin.models import LogEntry
+
     from campaigns.models import Award, Feedback, Registration, ReviewEntry
-    from movements.models import Activity, Commitment
+    from movements.models import Activity, Commitment, Evidence, Pledge
 
     with transaction.atomic():
         member = Member.objects.select_for_update(of=("self",)).select_related("user", "unit").get(pk=member.pk)
@@ -108,6 +120,7 @@ def member_pseudonymise(member: Member) -> Member:
         if member.pseudonymised_at is not None:
             return member
         name, alias, user = member.full_name, pseudonym(member), member.user
+        login_name = user.get_username() if user is not None else ""
         member.full_name, member.birth_date, member.gender = alias, None, ""
         member.card_number = member.position = member.phone = member.email = member.closing_note = ""
         member.admission_decision = ""
@@ -122,6 +135,7 @@ def member_pseudonymise(member: Member) -> Member:
             user.save()
             AuditEntry.objects.filter(actor=user).update(actor_name=alias)
             AccessEntry.objects.filter(user=user).update(user_name=alias)
+            _forget_login_name(login_name, alias, user)
         member.consents_to_public_display = member.consents_to_feedback_naming = False
         member.save(update_fields=["consents_to_public_display", "consents_to_feedback_naming"])
         for award in Award.objects.filter(member=member):
@@ -140,10 +154,13 @@ def member_pseudonymise(member: Member) -> Member:
             entry.what = entry.what.replace(name, alias)
             entry.save(update_fields=["what"])
         # Every entry about the person or about a record that bore their name.
-        about = _entries_about([Member.objects.filter(pk=member.pk), Commitment.objects.filter(member=member),
-                                Award.objects.filter(member=member), Feedback.objects.filter(member=member),
-                                Registration.objects.filter(member=member),
-                                Activity.objects.filter(attendances__member=member)])
+        about = audit.entries_about(
+            Member.objects.filter(pk=member.pk), Commitment.objects.filter(member=member),
+            Pledge.objects.filter(commitment__member=member), Evidence.objects.filter(pledge__commitment__member=member),
+            Award.objects.filter(member=member), Feedback.objects.filter(member=member),
+            Registration.objects.filter(member=member), Activity.objects.filter(attendances__member=member))
+        LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Member),
+                                object_id=str(member.pk)).update(object_repr=alias)
         for entry in about:
             entry.target_repr = entry.target_repr.replace(name, alias) if name else entry.target_repr
             entry.before, entry.after = _scrub(entry.before, name, alias), _scrub(entry.after, name, alias)

@@ -5,11 +5,12 @@ import json
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from campaigns import services as campaign_services
-from campaigns.models import Award, AwardTitle, FeedbackPointKind
+from campaigns.models import Award, AwardTitle, FeedbackPointKind, ReviewEntry, ReviewKind
 from members import privacy
 from members.models import AccessEntry, AccessKind, AuditEntry, Member
 from movements.models import (
@@ -18,10 +19,15 @@ from movements.models import (
     Collective,
     CollectiveModel,
     Commitment,
+    CommitmentState,
     Evidence,
+    EvidenceFile,
     Initiative,
+    PledgeAmendment,
     YouthProject,
 )
+from movements.services import evidence_reject
+from tests.campaigns.conftest import make_campaign
 from tests.conftest import client_for
 from tests.factories import MemberFactory, UserFactory
 
@@ -107,8 +113,14 @@ def test_my_data_holds_everything_about_the_member_in_every_app(member_user, sec
     Member.objects.filter(user=member_user).exclude(pk=member.pk).update(user=None)
     member.consents_to_feedback_naming = True
     member.save()
+    Commitment.objects.filter(pk=commitment_in_a.pk).update(state=CommitmentState.APPROVED)
     pledge = commitment_in_a.pledges.first()
-    Evidence.objects.create(pledge=pledge, done_on=timezone.localdate(), description="Trực bàn hướng dẫn")
+    evidence = Evidence.objects.create(pledge=pledge, done_on=timezone.localdate(), description="Trực bàn hướng dẫn")
+    EvidenceFile.objects.create(evidence=evidence, file="evidence/x.pdf", stored_name="x.pdf",
+                                original_name="giay-xac-nhan.pdf", content_type="application/pdf", size=10)
+    evidence_reject(actor=secretary, evidence=evidence, reason="Thiếu chữ ký xác nhận")
+    PledgeAmendment.objects.create(pledge=pledge, text="Cam kết mới", target_kind=pledge.target_kind,
+                                   due_date=pledge.due_date, reason="Đổi khoa công tác", previous={"text": pledge.text})
     activity = Activity.objects.create(unit=tree.branch_a, year=2026, kind="talk", title="Tọa đàm y đức",
                                        starts_at=timezone.now())
     Attendance.objects.create(activity=activity, member=member, method="qr")
@@ -128,20 +140,49 @@ def test_my_data_holds_everything_about_the_member_in_every_app(member_user, sec
     campaign_services.feedback_submit(point=point, scores={point.questions.get().pk: 5},
                                       served_by_name=member.full_name, comment="Rất tận tình")
 
+    campaign = make_campaign(grassroots_committee, tree.g1)
+    registration = campaign_services.registration_save(
+        actor=member_user, campaign=campaign, kind="member", member=member,
+        pledges={target.pk: 1 for target in campaign.targets.all()}, submit=True)
+    campaign_services.registration_move(actor=grassroots_committee, registration=registration, name="approve")
+    campaign_services.review_take(actor=grassroots_committee, campaign=campaign, kind=ReviewKind.INTERIM,
+                                  stage=campaign.stages.first(), held_on=timezone.localdate())
+
     privacy.consents_update(actor=member_user, member=member, public_display=True, feedback_naming=True)
     client = client_for(member_user)
     data = json.loads(client.get(reverse("members:my_data_download", args=["json"])).content)
     sections = data["sections"]
+
+    def vi(header):
+        with translation.override("vi"):
+            return gettext(header)
+
     rows = {key: len(section["rows"]) for key, section in sections.items()}
     assert rows["commitments"] == Commitment.objects.filter(member=member).count() == 1
     assert rows["pledges"] == commitment_in_a.pledges.count() + Evidence.objects.filter(
         pledge__commitment__member=member).count()
+    rejected = next(row for row in sections["pledges"]["rows"] if row[vi("Evidence")] == "Trực bàn hướng dẫn")
+    assert rejected[vi("Files")] == "giay-xac-nhan.pdf" and rejected[vi("Reason")] == "Thiếu chữ ký xác nhận"
+    assert [row[vi("Why the change")] for row in sections["amendments"]["rows"]] == ["Đổi khoa công tác"]
+    assert [row[vi("Rank")] for row in sections["reviews"]["rows"]] == list(ReviewEntry.objects.filter(
+        registration__member=member).values_list("rank", flat=True)) and rows["reviews"] == 1
     assert rows["activities"] == 1 and rows["work"] == 3 and rows["awards"] == Award.objects.filter(
         member=member).count() == 1
     assert rows["feedback"] == 1 and list(sections["feedback"]["rows"][0].values())[-1] == "Rất tận tình"
     profile = [list(row.values())[1] for row in sections["profile"]["rows"]]
     assert member.full_name in profile and member.card_number in profile and member.phone in profile
-    assert rows["history"] >= 1
+    history = sections["history"]["rows"]
+    changed = {row[vi("Action")]: row[vi("What changed")] for row in history}
+    about = {(type(row)._meta.label, str(row.pk)) for row in [
+        member, commitment_in_a, *commitment_in_a.pledges.all(), evidence, registration,
+        *Award.objects.filter(member=member)]}
+    assert len(history) == sum((entry.target_type.model_class()._meta.label, entry.target_id) in about
+                               for entry in AuditEntry.objects.exclude(target_type=None)) >= 5
+    assert changed["Không xác nhận minh chứng"] == "Trạng thái: Chờ xác nhận → Không được xác nhận"
+    assert changed["Duyệt bản đăng ký thi đua"] == "Trạng thái: Chờ duyệt → Đã duyệt"
+    assert {"privacy.consents_changed", "award.proposed"} <= set(AuditEntry.objects.filter(
+        target_id__in=[str(member.pk)] + [str(a.pk) for a in Award.objects.filter(member=member)]).values_list(
+        "action", flat=True))
     workbook = load_workbook(io.BytesIO(client.get(reverse("members:my_data_download", args=["xlsx"])).content))
     assert len(workbook.sheetnames) == len(sections)
     page = client.get(reverse("members:my_data"))

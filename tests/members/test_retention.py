@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
@@ -10,8 +12,8 @@ from django.utils import timezone
 
 from campaigns import services as campaign_services
 from campaigns.models import Award, AwardTitle, Feedback, FeedbackPointKind
-from members import access_log, life, retention
-from members.models import AccessEntry, AccessKind, AuditEntry, Member, MemberStatus
+from members import access_log, life, retention, services
+from members.models import AccessEntry, AccessKind, AuditEntry, Member, MemberStatus, Role
 from reports.figures import unit_figures
 from tests.conftest import client_for
 
@@ -48,7 +50,7 @@ def test_only_the_unions_own_committee_sets_its_period(secretary, city_committee
 
 
 def test_pseudonymising_removes_the_person_everywhere_and_keeps_every_figure(
-        secretary, grassroots_committee, city_committee, member_user, commitment_in_a, tree):
+        secretary, grassroots_committee, city_committee, member_user, commitment_in_a, tree, superuser):
     member = commitment_in_a.member
     Member.objects.filter(user=member_user).exclude(pk=member.pk).update(user=None)
     member.user = member_user
@@ -63,6 +65,17 @@ def test_pseudonymising_removes_the_person_everywhere_and_keeps_every_figure(
     campaign_services.feedback_submit(point=point, scores={point.questions.get().pk: 5}, served_by_name=name)
     access_log.record_view(secretary, member, AccessKind.PROFILE)
     client_for(secretary).post(reverse("members:edit", args=[member.pk]), {})  # whatever it records
+    # The login name copied elsewhere: a role once held, the admin's log, the sign-in logs.
+    login_name = member_user.username = card
+    member_user.save()
+    services.role_revoke(actor=superuser, assignment=services.role_assign(actor=superuser, user=member_user,
+                                                                          unit=tree.branch_a, role=Role.SECRETARY))
+    LogEntry.objects.log_actions(user_id=superuser.pk, queryset=[member, member_user], action_flag=CHANGE)
+    AccessFailureLog.objects.create(username=login_name, ip_address="127.0.0.1", user_agent="x",
+                                    attempt_time=timezone.now())
+    AccessLog.objects.create(username=login_name, ip_address="127.0.0.1", user_agent="x", attempt_time=timezone.now())
+    AccessAttempt.objects.create(username=login_name, ip_address="127.0.0.1", user_agent="x", failures_since_start=2,
+                                 attempt_time=timezone.now())
     close(secretary, member, 10)
     before = unit_figures(city_committee, tree.city, commitment_in_a.movement_year.year)
 
@@ -80,6 +93,11 @@ def test_pseudonymising_removes_the_person_everywhere_and_keeps_every_figure(
         text = f"{entry.target_repr} {entry.before} {entry.after} {entry.note} {entry.actor_name}"
         assert name not in text and card not in text and "0903123456" not in text, entry.action
     assert not AccessEntry.objects.filter(user_name=name).exists()
+    assert not LogEntry.objects.filter(object_repr__in=[name, login_name]).exists()
+    assert LogEntry.objects.filter(object_repr=alias).count() == 2
+    assert not AccessLog.objects.filter(username=login_name).exists()
+    assert not AccessFailureLog.objects.filter(username=login_name).exists()
+    assert not AccessAttempt.objects.filter(username=login_name).exists()
     after = unit_figures(city_committee, tree.city, commitment_in_a.movement_year.year)
     assert after == before
     assert retention.pseudonymise_due() == 0  # once
