@@ -234,6 +234,9 @@ FEEDBACK_MIN_FILL_SECONDS = env_int("DJANGO_FEEDBACK_MIN_FILL_SECONDS", 4, minim
 
 # Closed member records keep the person's details this many years unless a union sets its own period.
 RETENTION_YEARS = env_int("DJANGO_RETENTION_YEARS", 5, minimum=1)
+# A list exported into the archive (members, a review, award proposals) names people: it is a working copy and
+# goes after this many days, well inside any record's retention. Issued reports stay.
+LIST_EXPORT_KEEP_DAYS = env_int("DJANGO_LIST_EXPORT_KEEP_DAYS", 30, minimum=1, maximum=365)
 
 # Background jobs: a database queue that `manage.py db_worker` works through.
 TASKS = {"default": {"BACKEND": env_str("DJANGO_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

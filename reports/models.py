@@ -76,9 +76,15 @@ class KeptQuerySet(models.QuerySet):
     def delete(self):
         raise ValidationError(_("An archived file is never removed."))
 
+    def remove_expired(self, today) -> int:
+        """The one removal the archive allows: a list export (a working copy naming people, not an issued
+        report) whose keeping period has ended. Its file is removed by the caller once this commits."""
+        return models.QuerySet.delete(self.filter(report__isnull=True, expires_on__lte=today))[0]
+
 
 class ArchivedFile(models.Model):
-    """An issued file in a unit's report archive: written once, never changed or removed."""
+    """A file in a unit's report archive, written once and never changed. An issued report's files stay for
+    good; a list export (members, a review, award proposals) names people and is kept until ``expires_on``."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="archived_files")
     report = models.ForeignKey(YearEndReport, null=True, blank=True, on_delete=models.PROTECT,
@@ -90,6 +96,7 @@ class ArchivedFile(models.Model):
     sha256 = models.CharField(max_length=64)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_on = models.DateField(_("kept until"), null=True, blank=True, db_index=True)
 
     objects = KeptQuerySet.as_manager()
 

@@ -1,12 +1,14 @@
 """Every write of the reports: drafting and editing the year-end report, issuing it with the next number of the
 unit's register, and keeping its files in the archive, written whole or not at all."""
 
+import datetime
 import hashlib
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -20,6 +22,8 @@ REPORT_DRAFTED = audit.register_action("report.drafted", gettext_lazy("Year-end 
 REPORT_EDITED = audit.register_action("report.edited", gettext_lazy("Year-end report edited"))
 REPORT_ISSUED = audit.register_action("report.issued", gettext_lazy("Year-end report issued"))
 FILE_ARCHIVED = audit.register_action("report.archived", gettext_lazy("File kept in the report archive"))
+EXPORT_EXPIRED = audit.register_action("report.export_expired",
+                                       gettext_lazy("List export removed at the end of its keeping period"))
 
 
 def _check_manager(actor, unit: Unit) -> None:
@@ -150,10 +154,12 @@ def export_start(*, actor, unit: Unit, kind: str, params: dict) -> ExportJob:
 
 
 def archive_file(*, actor, unit: Unit, title: str, content: bytes, extension: str, content_type: str,
-                 report: YearEndReport | None = None) -> ArchivedFile:
-    """Keep a finished file: the bytes are complete before anything is stored, and a failed write leaves no file."""
+                 report: YearEndReport | None = None, keep_days: int | None = None) -> ArchivedFile:
+    """Keep a finished file: the bytes are complete before anything is stored, and a failed write leaves no file.
+    ``keep_days`` limits how long a list export stays (see expired_exports_remove)."""
     archived = ArchivedFile(unit=unit, report=report, title=title[:250], content_type=content_type,
-                            size=len(content), sha256=hashlib.sha256(content).hexdigest(), created_by=actor)
+                            size=len(content), sha256=hashlib.sha256(content).hexdigest(), created_by=actor,
+                            expires_on=timezone.localdate() + datetime.timedelta(days=keep_days) if keep_days else None)
     archived.file.save(f"{uuid.uuid4().hex}.{extension}", ContentFile(content), save=False)
     try:
         with transaction.atomic():
@@ -164,3 +170,20 @@ def archive_file(*, actor, unit: Unit, title: str, content: bytes, extension: st
         archived.file.delete(save=False)
         raise
     return archived
+
+
+def expired_exports_remove(today: datetime.date | None = None) -> int:
+    """Remove the list exports whose keeping period has ended: they name people, and a closed member's details
+    must not outlive the record's own retention (members/retention.py) in a copy. Issued reports stay."""
+    today = today or timezone.localdate()
+    removed = 0
+    for stored in ArchivedFile.objects.filter(report__isnull=True, expires_on__lte=today).select_related("unit"):
+        with transaction.atomic():
+            if not ArchivedFile.objects.filter(pk=stored.pk).remove_expired(today):
+                continue
+            audit.record(action=EXPORT_EXPIRED, actor=None, unit=stored.unit,
+                         before={"title": stored.title, "sha256": stored.sha256},
+                         after={"expires_on": stored.expires_on.isoformat()})
+            transaction.on_commit(lambda file=stored.file: file.delete(save=False))
+        removed += 1
+    return removed

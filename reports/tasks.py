@@ -105,7 +105,8 @@ def run_export(job_id: int) -> None:
         title, content, extension, content_type = list_file(exporter, job.params["format"])
         jobs.update(percent=90)
         job.files.add(archive_file(actor=job.created_by, unit=exporter.unit, title=title, content=content,
-                                   extension=extension, content_type=content_type))
+                                   extension=extension, content_type=content_type,
+                                   keep_days=settings.LIST_EXPORT_KEEP_DAYS))
     except Exception as error:
         jobs.update(state=JobState.FAILED, error=str(error)[:1000])
         raise

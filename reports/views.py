@@ -187,7 +187,8 @@ def archive(request):
                          action=Action.VIEW_REPORTS, path_field="unit__path").filter(unit.subtree_q("unit__path"))
     page = Paginator(files, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "reports/archive.html", {"unit": unit, "ancestors": visible_ancestors(request.user, unit),
-                                                    "page": page, "query": ""})
+                                                    "page": page, "query": "",
+                                                    "keep_days": settings.LIST_EXPORT_KEEP_DAYS})
 
 
 @login_required

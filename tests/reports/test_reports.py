@@ -209,6 +209,36 @@ def test_list_exports_go_through_a_job_into_the_archive(grassroots_committee, me
     assert client.post(reverse("reports:export", args=["payroll"]), {"format": "pdf"}).status_code == 404
 
 
+def test_a_list_export_naming_people_is_removed_when_its_keeping_ends_and_issued_reports_stay(
+        grassroots_committee, tree, draft, settings, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    settings.LIST_EXPORT_KEEP_DAYS = 30
+    client = client_for(grassroots_committee)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.year_end_report_issue(actor=grassroots_committee, report=draft)
+        client.post(reverse("reports:export", args=["members"]), {"format": "xlsx", "status": "active"})
+    listed = ArchivedFile.objects.get(report=None)
+    storage, name = listed.file.storage, listed.file.name
+    assert listed.expires_on == timezone.localdate() + datetime.timedelta(days=30)
+    assert set(ArchivedFile.objects.exclude(report=None).values_list("expires_on", flat=True)) == {None}
+    assert listed.expires_on.strftime("%d/%m/%Y") in client.get(reverse("reports:archive")).content.decode()
+    assert services.expired_exports_remove(listed.expires_on - datetime.timedelta(days=1)) == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.expired_exports_remove(listed.expires_on) == 1
+    assert not ArchivedFile.objects.filter(pk=listed.pk).exists() and not storage.exists(name)
+    assert ArchivedFile.objects.count() == 2  # the issued report's PDF and workbook
+    entry = AuditEntry.objects.get(action="report.export_expired")
+    assert entry.before["title"] == listed.title and entry.actor is None
+    with pytest.raises(ValidationError):
+        ArchivedFile.objects.all().delete()  # any other removal is still refused
+    out = io.StringIO()
+    call_command("remove_expired_exports", stdout=out)
+    assert out.getvalue().strip() == "0 list exports removed."
+
+
 def test_the_command_writes_the_member_list_and_refuses_outsiders(grassroots_committee, outsider, tree, data,
                                                                    tmp_path):
     from django.core.management.base import CommandError
