@@ -58,6 +58,20 @@ class PlannedRow:
     changes: dict = field(default_factory=dict)  # field -> (before, after)
     reason: str = ""
 
+    # A preview is a list: card and phone numbers in it are masked like in every other list.
+    MASKED = ("card_number", "phone")
+
+    def shown_changes(self) -> list[tuple[str, object, object]]:
+        """The changes as a person reads them: the field's label, numbers masked."""
+        from members.templatetags.portal_tags import masked
+
+        shown = []
+        for name, (before, after) in self.changes.items():
+            if name in self.MASKED:
+                before, after = masked(before), masked(after)
+            shown.append((str(Member._meta.get_field(name).verbose_name).capitalize(), before, after))
+        return shown
+
 
 @dataclass
 class ImportPlan:

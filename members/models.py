@@ -238,6 +238,7 @@ class AuditEntry(models.Model):
 class AccessKind(models.TextChoices):
     PROFILE = "profile", _("Opened the member's profile")
     EVALUATION = "evaluation", _("Opened the member's commitment and evaluation")
+    EVIDENCE_FILE = "evidence_file", _("Opened a file of the member's evidence")
     EXPORT = "export", _("Exported personal data")
 
 
@@ -250,7 +251,7 @@ class AccessEntry(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL,
                              related_name="+")
     user_name = models.CharField(_("by"), max_length=150)
-    kind = models.CharField(_("kind"), max_length=12, choices=AccessKind.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=AccessKind.choices)
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     member = models.ForeignKey(Member, verbose_name=_("member"), null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="access_entries")

@@ -12,8 +12,10 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from members import access_log
 from members.access import Action, policy
 from members.forms import add_service_errors
+from members.models import AccessKind
 from members.selectors import visible_ancestors, working_unit
 from movements import selectors, services
 from movements.forms import (
@@ -122,7 +124,9 @@ def evidence_file(request, pk):
         stored = EvidenceFile.objects.select_related("evidence__pledge__commitment__member__unit").get(pk=pk)
     except (EvidenceFile.DoesNotExist, ValueError):
         raise Http404 from None
-    policy.decide_on_member(request.user, Action.VIEW_COMMITMENTS, stored.evidence.pledge.commitment.member)
+    member = stored.evidence.pledge.commitment.member
+    policy.decide_on_member(request.user, Action.VIEW_COMMITMENTS, member)
+    access_log.record_view(request.user, member, AccessKind.EVIDENCE_FILE)
     return stored_file_response(stored.file, content_type=stored.content_type, name=stored.original_name)
 
 

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook, load_workbook
 
 from members import audit
@@ -85,6 +86,12 @@ def test_preview_then_confirm_imports_everything_and_audits_the_counts(secretary
     preview = client.post(reverse("members:import"), {"workbook": _upload(book)})
     assert preview.status_code == 200 and preview.context["plan"].can_apply
     assert not Member.objects.filter(full_name="Lê Thị Mới").exists()
+    # The preview is a list: card numbers are masked, changed fields are named in the reader's language.
+    page = preview.content.decode()
+    assert "7944444444" not in page and "79••••••44" in page
+    with translation.override("vi"):
+        label = str(Member._meta.get_field("position").verbose_name).capitalize()
+    assert f"{label} <del>Điều dưỡng</del>" in page and "position <del>" not in page
     response = client.post(reverse("members:import_confirm"))
     assert response.status_code == 302
     assert Member.objects.get(full_name="Lê Thị Mới").unit == tree.branch_a

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from members.models import AuditEntry
+from members.models import AccessEntry, AccessKind, AuditEntry
 from movements import services
 from movements.models import Evidence, EvidenceFile, EvidenceState, MovementYear
 from movements.scorecard import scorecard
@@ -139,6 +139,10 @@ def test_evidence_files_are_served_only_within_reach(persona, status, personas, 
     if status == 200:
         assert b"".join(response.streaming_content) == PDF
         assert response["Content-Type"] == "application/pdf"
+    # An officer opening the file is in the member's access log; the member opening their own is not.
+    logged = AccessEntry.objects.filter(kind=AccessKind.EVIDENCE_FILE, member=pledge.commitment.member)
+    assert list(logged.values_list("user", flat=True)) == (
+        [personas[persona].pk] if status == 200 and persona != "member_user" else [])
 
 
 def test_logging_evidence_through_the_page(member_user, pledge):
