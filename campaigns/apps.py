@@ -8,4 +8,4 @@ class CampaignsConfig(AppConfig):
 
     def ready(self):
         # The audit actions are registered when the services are imported.
-        from campaigns import services  # noqa: F401
+        from campaigns import handlers, services  # noqa: F401

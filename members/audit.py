@@ -115,7 +115,9 @@ def entries_for(queryset, target: models.Model):
 
 
 # Labels for before/after keys that are not model fields.
-_KEY_LABELS = {"pledges": _("Number of pledges"), "criteria": _("Number of criteria")}
+_KEY_LABELS = {"pledges": _("Number of pledges"), "criteria": _("Number of criteria"),
+               "registrations_moved": _("Campaign registrations moved with the member"),
+               "award_proposals_moved": _("Award proposals moved with the member")}
 
 
 @dataclass

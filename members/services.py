@@ -9,6 +9,7 @@ from members import audit
 from members.access import Action, forget_grants, policy
 from members.models import Member, MemberStatus, Role, RoleAssignment, Unit, UnitKind
 from members.text import fold
+from members.signals import member_moved
 
 # The fields a secretary or committee keeps for a member, and the part a member keeps for themself.
 MEMBER_FIELDS = (
@@ -144,7 +145,11 @@ def member_reactivate(*, actor, member: Member, reason: str = "") -> Member:
 
 
 def member_transfer(*, actor, member: Member, to_unit: Unit, reason: str = "") -> Member:
-    """Move a member to another branch; from then on only the new branch's line sees them."""
+    """Move a member to another branch; from then on only the new branch's line sees them.
+
+    Their commitments, evidence and evaluations of every year follow the record. What other apps keep per unit
+    follows where those apps say (campaigns: registrations in a running campaign, pending award proposals);
+    the rest stays the record of the unit where it was made, counted in its figures."""
     with transaction.atomic():
         member = locked_member(member)
         require_right(actor, Action.MANAGE_MEMBERS, member.unit)
@@ -155,8 +160,12 @@ def member_transfer(*, actor, member: Member, to_unit: Unit, reason: str = "") -
         from_unit = member.unit
         member.unit = to_unit
         member.save(update_fields=["unit", "updated_at"])
+        followed = {}
+        for _receiver, counts in member_moved.send(sender=Member, member=member, from_unit=from_unit,
+                                                   to_unit=to_unit):
+            followed.update(counts or {})
         audit.record(action=audit.MEMBER_TRANSFERRED, actor=actor, unit=to_unit, target=member,
-                     before={"unit": str(from_unit)}, after={"unit": str(to_unit)}, note=reason)
+                     before={"unit": str(from_unit)}, after={"unit": str(to_unit), **followed}, note=reason)
     if member.user_id:
         forget_grants(member.user)
     return member

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from members import life
-from members.models import AuditEntry, Member, MemberStatus
+from members.models import AuditEntry, Member, MemberStatus, Role
 from tests.conftest import client_for
-from tests.factories import MemberFactory
+from tests.factories import MemberFactory, RoleAssignmentFactory
 
 TODAY = timezone.localdate()
 
@@ -106,15 +106,59 @@ def test_another_branch_cannot_close_a_record(sibling_secretary, member_in_a):
 
 
 def test_after_a_move_the_old_branch_no_longer_finds_the_member(secretary, grassroots_committee, member_in_a,
-                                                                commitment_in_a, tree):
+                                                                commitment_in_a, tree, member_user):
     from members import services
 
+    from campaigns import services as campaign_services
+    from campaigns.models import AwardTitle
+    from tests.campaigns.conftest import make_campaign
+
+    Member.objects.filter(user=member_user).update(user=None)
+    Member.objects.filter(pk=member_in_a.pk).update(user=member_user)
+    member_in_a.refresh_from_db()
+    campaign = make_campaign(grassroots_committee, tree.g1)
+    registration = campaign_services.registration_save(
+        actor=member_user, campaign=campaign, kind="member", member=member_in_a,
+        pledges={target.pk: 1 for target in campaign.targets.all()})
+    award = campaign_services.award_propose(
+        actor=grassroots_committee, proposing_unit=tree.g1, year=TODAY.year, achievements="Tận tụy",
+        title=AwardTitle.objects.get(name="Thanh niên tiên tiến làm theo lời Bác"), member=member_in_a)
     services.member_transfer(actor=grassroots_committee, member=member_in_a, to_unit=tree.branch_b)
     client = client_for(secretary)
     for url in (reverse("members:detail", args=[member_in_a.pk]), reverse("members:edit", args=[member_in_a.pk]),
                 reverse("members:close", args=[member_in_a.pk]),
-                reverse("movements:commitment", args=[commitment_in_a.pk])):
+                reverse("movements:commitment", args=[commitment_in_a.pk]),
+                reverse("campaigns:registration", args=[registration.pk]),
+                reverse("campaigns:award", args=[award.pk])):
         assert client.get(url).status_code == 404, url
+    # The new branch follows the member: the running campaign's registration and the pending proposal are its own.
+    new_secretary = client_for(RoleAssignmentFactory(unit=tree.branch_b, role=Role.SECRETARY).user)
+    for url in (reverse("members:detail", args=[member_in_a.pk]),
+                reverse("movements:commitment", args=[commitment_in_a.pk]),
+                reverse("campaigns:registration", args=[registration.pk]),
+                reverse("campaigns:award", args=[award.pk])):
+        assert new_secretary.get(url).status_code == 200, url
+    moved = AuditEntry.objects.get(action="member.transferred")
+    assert moved.after == {"unit": str(tree.branch_b), "registrations_moved": 1, "award_proposals_moved": 1}
+
+
+def test_a_move_outside_a_campaign_leaves_its_registration_with_the_unit_where_it_was_made(
+        grassroots_committee, city_committee, member_in_a, tree, member_user):
+    from campaigns import services as campaign_services
+    from campaigns.models import Registration
+    from members import services
+    from tests.campaigns.conftest import make_campaign
+
+    Member.objects.filter(user=member_user).update(user=None)
+    Member.objects.filter(pk=member_in_a.pk).update(user=member_user)
+    member_in_a.refresh_from_db()
+    campaign = make_campaign(grassroots_committee, tree.g1)
+    registration = campaign_services.registration_save(
+        actor=member_user, campaign=campaign, kind="member", member=member_in_a,
+        pledges={target.pk: 1 for target in campaign.targets.all()})
+    services.member_transfer(actor=city_committee, member=member_in_a, to_unit=tree.branch_c)
+    assert Registration.objects.get(pk=registration.pk).unit == tree.branch_a
+    assert "registrations_moved" not in AuditEntry.objects.get(action="member.transferred").after
 
 
 def test_the_branch_itself_does_not_admit(secretary, tree):
