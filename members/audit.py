@@ -138,6 +138,11 @@ class Change:
 def _display(field, value):
     if field is not None and field.choices and value is not None:
         return dict(field.flatchoices).get(value, value)
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField) and isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
+        except ValueError:
+            return value
     if isinstance(value, bool):
         return "✓" if value else "✗"
     return value

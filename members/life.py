@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from members import audit
 from members.access import Action, policy
-from members.models import Member, MemberStatus, Unit
+from members.models import CLOSING_STATUSES, Member, MemberStatus, Unit
 from members.services import follow_with_login, locked_member, require_right
 
 __all__ = ["CLOSING_STATUSES", "UNION_AGE_LIMIT", "coming_of_age", "member_admit", "member_close", "members_mature",
@@ -24,7 +24,6 @@ MEMBER_ADMITTED = audit.register_action("member.admitted", gettext_lazy("Admitte
 MEMBER_CLOSED = audit.register_action("member.closed", gettext_lazy("Member's record closed"))
 
 UNION_AGE_LIMIT = 30
-CLOSING_STATUSES = (MemberStatus.MOVED_OUT, MemberStatus.MATURED, MemberStatus.LEFT)
 
 
 def years_after(day: datetime.date, years: int) -> datetime.date:

@@ -84,6 +84,9 @@ class MemberStatus(models.TextChoices):
     LEFT = "left", _("Left the union")
 
 
+CLOSING_STATUSES = (MemberStatus.MOVED_OUT, MemberStatus.MATURED, MemberStatus.LEFT)
+
+
 class Member(models.Model):
     """A person of the movement: a union member (đoàn viên) or a non-member youth (thanh niên).
 
@@ -170,6 +173,11 @@ class Member(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == MemberStatus.ACTIVE
+
+    @property
+    def is_closed(self) -> bool:
+        """Closed for good (moved out, came of age, left): kept for the history where it closed, not moved."""
+        return self.status in CLOSING_STATUSES
 
 
 class Role(models.TextChoices):

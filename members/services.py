@@ -155,6 +155,9 @@ def member_transfer(*, actor, member: Member, to_unit: Unit, reason: str = "") -
         require_right(actor, Action.MANAGE_MEMBERS, member.unit)
         require_right(actor, Action.MANAGE_MEMBERS, to_unit)
         _require_member_unit(to_unit)
+        if member.is_closed:
+            raise ValidationError({"to_unit": _("A closed record stays in the unit where it closed; reopen it "
+                                                "first if the member comes back.")})
         if member.unit_id == to_unit.pk:
             raise ValidationError({"to_unit": _("The member is already in %(unit)s.") % {"unit": to_unit}})
         from_unit = member.unit

@@ -183,3 +183,20 @@ def test_a_birthday_on_29_february_is_handled(secretary, tree):
                           birth_date=datetime.date(2004, 2, 29))
     life.member_admit(actor=secretary, member=youth, admitted_on=TODAY, deciding_unit=tree.g1)
     assert life.years_after(datetime.date(2004, 2, 29), 1) == datetime.date(2005, 2, 28)
+
+
+def test_a_closed_record_is_not_moved_and_its_page_offers_no_move(secretary, grassroots_committee, member_in_a,
+                                                                  tree):
+    from members import services
+
+    life.member_close(actor=secretary, member=member_in_a, status=MemberStatus.LEFT, closed_on=TODAY, note="Nghỉ")
+    response = client_for(grassroots_committee).post(reverse("members:transfer", args=[member_in_a.pk]),
+                                                     {"to_unit": tree.branch_b.pk, "reason": "Điều động"})
+    assert response.status_code == 200 and "to_unit" in response.context["form"].errors
+    assert Member.objects.get(pk=member_in_a.pk).unit == tree.branch_a
+    with pytest.raises(ValidationError):
+        services.member_transfer(actor=grassroots_committee, member=member_in_a, to_unit=tree.branch_b)
+    page = client_for(secretary).get(reverse("members:detail", args=[member_in_a.pk])).content.decode()
+    assert reverse("members:transfer", args=[member_in_a.pk]) not in page
+    # The history reads the closing date as a date.
+    assert f"<ins>{TODAY:%d/%m/%Y}</ins>" in page and f"<ins>{TODAY.isoformat()}</ins>" not in page
