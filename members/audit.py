@@ -13,6 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.functions import Cast
+from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -115,9 +117,21 @@ def entries_for(queryset, target: models.Model):
 
 
 # Labels for before/after keys that are not model fields.
-_KEY_LABELS = {"pledges": _("Number of pledges"), "criteria": _("Number of criteria"),
-               "registrations_moved": _("Campaign registrations moved with the member"),
-               "award_proposals_moved": _("Award proposals moved with the member")}
+_KEY_LABELS = {
+    "pledges": _("Number of pledges"), "criteria": _("Number of criteria"),
+    "registrations_moved": _("Campaign registrations moved with the member"),
+    "award_proposals_moved": _("Award proposals moved with the member"),
+    "recipient": _("recipient"), "registrant": _("registrant"), "registrations": _("registrations"),
+    "questions": _("questions"), "mailed": _("Answer sent by mail"), "to_mail": _("Answer to be sent by mail"),
+    "review": _("Kind of review"),
+    "stage": _("stage"), "stages": _("Number of stages"), "targets": _("Number of targets"),
+    "entries": _("Rows in the review"), "template": _("Campaign template"), "totals": _("Totals by target"),
+    "given_on": _("Date of the support"), "visited_on": _("Date of the visit"), "inspectors": _("Inspectors"),
+    "sessions": _("sessions"), "consultations": _("consultations"), "people_helped": _("people helped"),
+    "reviewer": _("Reviewer"), "score": _("score"), "beneficiaries": _("people who benefited"),
+    "volunteer_hours": _("volunteer hours"), "value": _("value (VND)"), "photos": _("photos"),
+    "user": _("Account"), "account": _("Account"), "role": _("role"), "files": _("Number of files"),
+}
 
 
 @dataclass
@@ -138,8 +152,10 @@ class Change:
 def _display(field, value):
     if field is not None and field.choices and value is not None:
         return dict(field.flatchoices).get(value, value)
-    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField) and isinstance(value, str):
+    if isinstance(field, models.DateField) and isinstance(value, str):
         try:
+            if isinstance(field, models.DateTimeField):
+                return timezone.localtime(datetime.datetime.fromisoformat(value)).strftime("%d/%m/%Y %H:%M")
             return datetime.date.fromisoformat(value).strftime("%d/%m/%Y")
         except ValueError:
             return value
@@ -148,21 +164,31 @@ def _display(field, value):
     return value
 
 
+def key_label(model, name: str):
+    """The field a before/after key names on the target's model, and its label; ``(None, None)`` for a key that
+    is neither a field nor in _KEY_LABELS (a test keeps every key the services write readable)."""
+    try:
+        field = model._meta.get_field(name) if model else None
+    except FieldDoesNotExist:
+        field = None
+    if not hasattr(field, "verbose_name"):
+        # A count of related objects (e.g. "pledges") names a relation, not a field.
+        field = None
+    if field is not None:
+        return field, capfirst(str(field.verbose_name))
+    if not name.isascii():
+        return None, name  # a campaign target's own name, written by the people who made it
+    label = _KEY_LABELS.get(name)
+    return None, capfirst(str(label)) if label is not None else None
+
+
 def changes(entry: AuditEntry) -> list[Change]:
     """The entry's before/after as rows a person reads: field labels and choice labels, not raw keys."""
     before, after = entry.before or {}, entry.after or {}
     model = entry.target_type.model_class() if entry.target_type_id else None
     rows = []
     for name in dict.fromkeys([*before, *after]):
-        try:
-            field = model._meta.get_field(name) if model else None
-        except FieldDoesNotExist:
-            field = None
-        if not hasattr(field, "verbose_name"):
-            # A count of related objects (e.g. "pledges") names a relation, not a field.
-            field = None
-        label = str(field.verbose_name).capitalize() if field is not None else str(_KEY_LABELS.get(
-            name, name.replace("_", " ").capitalize()))
-        rows.append(Change(label, _display(field, before.get(name)), _display(field, after.get(name)),
-                           name in before, name in after))
+        field, label = key_label(model, name)
+        rows.append(Change(label or name.replace("_", " ").capitalize(), _display(field, before.get(name)),
+                           _display(field, after.get(name)), name in before, name in after))
     return rows

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from django.utils.text import capfirst
 
 from members.models import Gender, Member, Unit, UnitKind
 from members.text import fold
@@ -69,7 +70,7 @@ class PlannedRow:
         for name, (before, after) in self.changes.items():
             if name in self.MASKED:
                 before, after = masked(before), masked(after)
-            shown.append((str(Member._meta.get_field(name).verbose_name).capitalize(), before, after))
+            shown.append((capfirst(Member._meta.get_field(name).verbose_name), before, after))
         return shown
 
 

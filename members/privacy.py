@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -103,7 +104,7 @@ def personal_data(member: Member) -> list[Section]:
                  "closing_note", "created_at", "notice_accepted_at", *CONSENT_FIELDS):
         model_field = Member._meta.get_field(name)
         display = getattr(member, f"get_{name}_display", None)
-        profile.rows.append([str(model_field.verbose_name).capitalize(),
+        profile.rows.append([capfirst(model_field.verbose_name),
                              _value(display() if display and getattr(member, name) else getattr(member, name))])
     sections = [profile]
 

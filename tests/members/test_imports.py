@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import capfirst
 from openpyxl import Workbook, load_workbook
 
 from members import audit
@@ -90,7 +91,7 @@ def test_preview_then_confirm_imports_everything_and_audits_the_counts(secretary
     page = preview.content.decode()
     assert "7944444444" not in page and "79••••••44" in page
     with translation.override("vi"):
-        label = str(Member._meta.get_field("position").verbose_name).capitalize()
+        label = capfirst(Member._meta.get_field("position").verbose_name)
     assert f"{label} <del>Điều dưỡng</del>" in page and "position <del>" not in page
     response = client.post(reverse("members:import_confirm"))
     assert response.status_code == 302
