@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test setup system-deps messages migrate demo check-deploy clean
+.PHONY: run test setup system-deps messages migrate demo check-deploy backup restore clean
 
 # The background worker (long imports) runs beside the development server and stops with it.
 run: setup migrate demo
@@ -44,6 +44,15 @@ demo:
 check-deploy:
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=check-deploy-$$RANDOM-$$RANDOM-$$RANDOM-long-enough-to-pass-the-check \
 	  DJANGO_ALLOWED_HOSTS=portal.example.org $(MANAGE) check --deploy --fail-level WARNING
+
+# A consistent copy of the database and the media files in a new folder under var/backups (or BACKUP_DIR).
+backup: $(VENV)/.installed
+	$(MANAGE) backup --output $${BACKUP_DIR:-var/backups}
+
+# Into an empty database and media folder only: make restore BACKUP=var/backups/20261127-030000
+restore: $(VENV)/.installed
+	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=var/backups/<folder>"; exit 2; }
+	$(MANAGE) restore "$(BACKUP)"
 
 clean:
 	rm -rf var/test .pytest_cache

@@ -1,0 +1,94 @@
+"""Backups: `manage.py backup` writes a consistent copy of the database and the media files; `manage.py restore`
+brings it back into an empty database and media folder, with the same rows and the same files."""
+
+import io
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+
+from members.backups import MANIFEST
+from members.models import Member
+from reports import services as report_services
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _restore_in_a_new_process(folder: Path, database_url: str, media_root: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_MEDIA_ROOT": str(media_root)}
+    return subprocess.run([sys.executable, "manage.py", "restore", str(folder)], cwd=ROOT, env=env,  # noqa: S603
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """A new empty database of the same engine as the suite's: a file for SQLite, a database for PostgreSQL."""
+    if connection.vendor == "sqlite":
+        yield f"sqlite:///{tmp_path / 'restored.sqlite3'}", None
+        return
+    name = f"restore_{uuid.uuid4().hex[:12]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    db = settings.DATABASES["default"]
+    yield f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{name}", name
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _counts(database_url: str, tables) -> dict:
+    if database_url.startswith("sqlite"):
+        import sqlite3
+        from contextlib import closing
+
+        with closing(sqlite3.connect(database_url.removeprefix("sqlite:///"))) as restored:
+            return {table: restored.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] for table in tables}
+    import psycopg
+
+    with psycopg.connect(database_url.replace("postgres://", "postgresql://")) as restored:
+        return {table: restored.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0] for table in tables}
+
+
+def test_a_backup_restores_into_an_empty_database_with_the_same_rows_and_files(
+        tree, grassroots_committee, tmp_path, settings, empty_database):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    MemberFactory.create_batch(5, unit=tree.branch_a)
+    kept = report_services.archive_file(actor=grassroots_committee, unit=tree.g1, title="Danh sách", content=b"x" * 99,
+                                        extension="pdf", content_type="application/pdf")
+    out = io.StringIO()
+    call_command("backup", output=str(tmp_path / "backups"), stdout=out)
+    folder = Path(out.getvalue().strip())
+    assert {path.name for path in folder.iterdir()} >= {MANIFEST, "media.tar.gz"}
+
+    database_url, _name = empty_database
+    restored_media = tmp_path / "restored-media"
+    result = _restore_in_a_new_process(folder, database_url, restored_media)
+    assert result.returncode == 0, result.stderr
+    assert "they match the backup" in result.stdout
+    tables = [Member._meta.db_table, "reports_archivedfile", "members_unit", "django_migrations"]
+    with connection.cursor() as cursor:
+        expected = {}
+        for table in tables:
+            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')
+            expected[table] = cursor.fetchone()[0]
+    assert _counts(database_url, tables) == expected and expected[Member._meta.db_table] >= 5
+    assert (restored_media / kept.file.name).read_bytes() == b"x" * 99
+
+    # Never over data: a second restore into the now full database is refused and changes nothing.
+    again = _restore_in_a_new_process(folder, database_url, tmp_path / "other-media")
+    assert again.returncode != 0 and "not empty" in again.stderr
+    assert _counts(database_url, tables) == expected
+
+
+def test_a_folder_that_is_not_a_backup_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="not a backup"):
+        call_command("restore", str(tmp_path))
