@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test setup system-deps messages migrate demo check-deploy backup restore clean
+.PHONY: run test audit setup system-deps messages migrate demo check-deploy backup restore clean
 
 # The background worker (long imports) runs beside the development server and stops with it.
 run: setup migrate demo
@@ -15,6 +15,10 @@ run: setup migrate demo
 
 test: setup
 	scripts/run-tests.sh
+	scripts/audit.sh
+
+audit: setup
+	scripts/audit.sh
 
 setup: system-deps $(VENV)/.installed node_modules/.installed messages
 

@@ -13,7 +13,8 @@ from django.db import transaction
 from members.models import Gender, Member, Role, RoleAssignment, Sector, Unit, UnitKind
 from members.text import fold, sort_key_for_name
 
-DEMO_PASSWORD = "Demo@2026"
+# The demo accounts' password, printed in the README.
+DEMO_PASSWORD = "Demo@2026"  # nosec B105
 
 FAMILY_NAMES = [
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
@@ -138,7 +139,8 @@ def load_demo(*, today: datetime.date | None = None, members_per_branch: int = 1
     _create_tree(DEMO_TREE, None)
     User = get_user_model()
     created_members = 0
-    rng = random.Random(2026)
+    # Demo data, seeded to come out the same every time.
+    rng = random.Random(2026)  # nosec B311
     branches = list(Unit.objects.filter(kind=UnitKind.BRANCH, path__startswith=Unit.objects.get(code="thanh-doan").path))
     serial = 0
     for branch in branches:
@@ -207,7 +209,8 @@ def load_scale(*, sectors: int = 5, grassroots_per_sector: int = 20, branches_pe
     if Unit.objects.filter(code="scale-s01").exists():
         return {"units": Unit.objects.count(), "members_created": 0}
     root = Unit.objects.get(code=DEMO_TREE.code)
-    rng = random.Random(750_000)
+    # Demo data, seeded to come out the same every time.
+    rng = random.Random(750_000)  # nosec B311
     sector_units = _child_units(root, [
         (f"scale-s{s:02d}", f"{SCALE_SECTORS[(s - 1) % len(SCALE_SECTORS)][0]} {s}", UnitKind.SECTOR,
          SCALE_SECTORS[(s - 1) % len(SCALE_SECTORS)][1])
