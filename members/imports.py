@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.text import capfirst
 
 from members.models import Gender, Member, Unit, UnitKind
+from members.templatetags.portal_tags import birth_year, masked
 from members.text import fold
 
 # The column headings of the template and of the export, in order: the export can be corrected and read again.
@@ -59,17 +60,15 @@ class PlannedRow:
     changes: dict = field(default_factory=dict)  # field -> (before, after)
     reason: str = ""
 
-    # A preview is a list: card and phone numbers in it are masked like in every other list.
-    MASKED = ("card_number", "phone")
+    # A preview is a list: card and phone numbers, and birth dates, are masked like in every other list.
+    MASKED = {"card_number": masked, "phone": masked, "birth_date": birth_year}
 
     def shown_changes(self) -> list[tuple[str, object, object]]:
-        """The changes as a person reads them: the field's label, numbers masked."""
-        from members.templatetags.portal_tags import masked
-
+        """The changes as a person reads them: the field's label, personal numbers masked."""
         shown = []
         for name, (before, after) in self.changes.items():
             if name in self.MASKED:
-                before, after = masked(before), masked(after)
+                before, after = self.MASKED[name](before), self.MASKED[name](after)
             shown.append((capfirst(Member._meta.get_field(name).verbose_name), before, after))
         return shown
 
@@ -229,7 +228,7 @@ def read_member_workbook(upload, *, branches, default_unit: Unit | None, progres
         card = planned.values.get("card_number")
         if card and not planned.reason:
             if card in seen_cards:
-                planned.reason = _("Card number %(card)s is also on row %(row)s.") % {"card": card,
+                planned.reason = _("Card number %(card)s is also on row %(row)s.") % {"card": masked(card),
                                                                                      "row": seen_cards[card]}
             seen_cards.setdefault(card, planned.row_number)
     _match_existing(parsed, branch_ids)

@@ -9,6 +9,7 @@ leaves an audit entry, which is also the history of what the member agreed to an
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -95,7 +96,7 @@ def personal_data(member: Member) -> list[Section]:
     Read for the member themselves, so nothing here is scoped by roles: it is all theirs. The opinions of the
     people naming them are those shown (an abusive one hidden by the branch is not about them any more)."""
     from campaigns.models import Award, Feedback, FeedbackState, Registration, ReviewEntry
-    from members.models import RoleAssignment
+    from members.models import AuditEntry, RoleAssignment
     from movements.models import Attendance, Collective, Commitment, Evidence, Initiative, Pledge, YouthProject
 
     profile = Section("profile", _("Profile"), [_("Field"), _("Value")])
@@ -117,8 +118,8 @@ def personal_data(member: Member) -> list[Section]:
             account.rows.append([assignment.get_role_display(), assignment.unit.name, _value(assignment.created_at)])
     sections.append(account)
 
-    commitments = Commitment.objects.filter(member=member).select_related("movement_year").order_by(
-        "movement_year__year")
+    commitments = list(Commitment.objects.filter(member=member).select_related("movement_year").prefetch_related(
+        "pledges__criterion", "pledges__evidence__files", "pledges__amendments").order_by("movement_year__year"))
     sections.append(Section("commitments", _("Commitments and evaluations"),
                             [_("Year"), _("State"), _("Submitted"), _("My proposed classification"),
                              _("My self-assessment"), _("Secretary's comment"), _("Proposed classification"),
@@ -133,8 +134,7 @@ def personal_data(member: Member) -> list[Section]:
     amendments = Section("amendments", _("Pledge amendments"), [
         _("Year"), _("Pledge before"), _("Pledge asked for"), _("Why the change"), _("Asked on"), _("State"),
         _("Secretary's answer"), _("Decided on")])
-    for commitment in commitments.prefetch_related("pledges__criterion", "pledges__evidence__files",
-                                                   "pledges__amendments"):
+    for commitment in commitments:
         year = commitment.movement_year.year
         for pledge in commitment.pledges.all():
             target = " ".join(str(part) for part in (pledge.get_target_kind_display(), pledge.target_value or "",
@@ -182,9 +182,18 @@ def personal_data(member: Member) -> list[Section]:
                             [_("Date"), _("Feedback point"), _("Average rating"), _("Comment")], [
         [_value(f.created_at), f.point.name, f.average if f.average is not None else "", f.comment]
         for f in Feedback.objects.filter(member=member, state=FeedbackState.SHOWN).select_related("point")]))
-    member_pledges = Pledge.objects.filter(commitment__member=member)
-    history = audit.entries_about(Member.objects.filter(pk=member.pk), commitments, member_pledges,
-                                  Evidence.objects.filter(pledge__commitment__member=member), registrations, awards)
+    history = audit.entries_about(
+        Member.objects.filter(pk=member.pk), Commitment.objects.filter(member=member),
+        Pledge.objects.filter(commitment__member=member), Evidence.objects.filter(pledge__commitment__member=member),
+        registrations, awards, YouthProject.objects.filter(members=member),
+        Initiative.objects.filter(authors=member), Collective.objects.filter(members=member),
+        RoleAssignment.objects.filter(user_id=member.user_id))
+    if member.user_id:
+        # A role once held and since revoked has no row left: its entries name the account.
+        login_name = member.user.get_username()
+        history |= AuditEntry.objects.filter(
+            Q(after__user=login_name) | Q(before__user=login_name),
+            action__in=[audit.ROLE_ASSIGNED, audit.ROLE_REVOKED])
     sections.append(Section("history", _("Who changed what"), [_("Time"), _("Action"), _("By"), _("Record"),
                                                                _("What changed"), _("Note")], [
         [_value(entry.created_at), audit.action_label(entry.action), entry.actor_name or _("the system"),

@@ -7,6 +7,7 @@ stays: the unit, the dates, the states, the classifications and every count. Run
 ``manage.py pseudonymise_closed_members`` (README, "Deployment")."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from members import audit
 from members.access import Action, policy
 from members.life import CLOSING_STATUSES, years_after
-from members.models import AccessEntry, AuditEntry, Member, Unit
+from members.models import AccessEntry, AuditEntry, Member, Notification, Unit
 
 __all__ = ["PERSONAL_FIELDS", "due_for_pseudonymising", "member_pseudonymise", "pseudonym", "pseudonymise_due",
            "retention_for", "unit_set_retention"]
@@ -78,29 +79,50 @@ def due_for_pseudonymising(today: datetime.date | None = None) -> list[Member]:
     return due
 
 
-def _scrub(values: dict | None, name: str, alias: str) -> dict | None:
+def _scrub(values: dict | None, replacements: list[tuple[str, str]]) -> dict | None:
     """An entry's before/after without the person: their personal fields blanked, their name replaced."""
     if not values:
         return values
     return {key: "—" if key in PERSONAL_FIELDS or key in ("user", "account")
-            else value.replace(name, alias) if isinstance(value, str) and name else value
+            else _without(value, replacements) if isinstance(value, str) else value
             for key, value in values.items()}
 
 
-def _forget_login_name(login_name: str, alias: str, user) -> None:
-    """The old login name (often the card number) wherever it was copied: the entries of roles once held and of
-    the account's creation, the admin's change log, and the sign-in logs."""
-    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
-    from django.contrib.admin.models import LogEntry
+def _without(text: str, replacements: list[tuple[str, str]]) -> str:
+    """The text with each whole occurrence of a personal value replaced: "Lê Minh Khoa" goes, the start of
+    another person's "Lê Minh Khoan" stays."""
+    for old, new in replacements:
+        if old:
+            text = re.sub(rf"(?<!\w){re.escape(old)}(?!\w)", new, text)
+    return text
 
-    named = AuditEntry.objects.filter(Q(after__user=login_name) | Q(before__user=login_name)
-                                      | Q(after__account=login_name))
+
+def _rewrite(queryset, field: str, replacements: list[tuple[str, str]]) -> None:
+    """Replace the personal values in one text field of the rows that contain any of them."""
+    contains = Q()
+    for old, _new in replacements:
+        if old:
+            contains |= Q(**{f"{field}__contains": old})
+    if not contains:
+        return
+    for row in queryset.filter(contains):
+        setattr(row, field, _without(getattr(row, field), replacements))
+        type(row).objects.filter(pk=row.pk).update(**{field: getattr(row, field)})
+
+
+def _forget_login_name(login_name: str, alias: str) -> None:
+    """The old login name (often the card number) wherever it was copied: the entries of roles once held and of
+    the account's creation, and the sign-in logs."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    named = AuditEntry.objects.filter(
+        Q(after__user=login_name) | Q(before__user=login_name) | Q(after__account=login_name),
+        action__in=[audit.ROLE_ASSIGNED, audit.ROLE_REVOKED, audit.MEMBER_INVITED])  # the indexed column first
     for entry in named:
-        entry.target_repr = entry.target_repr.replace(login_name, alias)
-        entry.before, entry.after = _scrub(entry.before, login_name, alias), _scrub(entry.after, login_name, alias)
+        entry.target_repr = _without(entry.target_repr, [(login_name, alias)])
+        entry.before, entry.after = (_scrub(entry.before, [(login_name, alias)]),
+                                     _scrub(entry.after, [(login_name, alias)]))
         entry.save(update_fields=["target_repr", "before", "after"])
-    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(user), object_id=str(user.pk)).update(
-        object_repr=alias)
     AccessAttempt.objects.filter(username=login_name).delete()  # a lock-out counter, not a record
     AccessLog.objects.filter(username=login_name).update(username=alias)
     AccessFailureLog.objects.filter(username=login_name).update(username=alias)
@@ -119,7 +141,7 @@ def member_pseudonymise(member: Member) -> Member:
             raise ValidationError(_("An active member's record is not pseudonymised."))
         if member.pseudonymised_at is not None:
             return member
-        name, alias, user = member.full_name, pseudonym(member), member.user
+        name, card, alias, user = member.full_name, member.card_number, pseudonym(member), member.user
         login_name = user.get_username() if user is not None else ""
         member.full_name, member.birth_date, member.gender = alias, None, ""
         member.card_number = member.position = member.phone = member.email = member.closing_note = ""
@@ -135,13 +157,17 @@ def member_pseudonymise(member: Member) -> Member:
             user.save()
             AuditEntry.objects.filter(actor=user).update(actor_name=alias)
             AccessEntry.objects.filter(user=user).update(user_name=alias)
-            _forget_login_name(login_name, alias, user)
+            user.notifications.all().delete()  # lines for a person who is no longer there
+            _forget_login_name(login_name, alias)
+        else:
+            login_name = ""  # the working account keeps its name
+        replacements = [(name, alias), (card, "••"), (login_name, alias)]
         member.consents_to_public_display = member.consents_to_feedback_naming = False
         member.save(update_fields=["consents_to_public_display", "consents_to_feedback_naming"])
         for award in Award.objects.filter(member=member):
             award.recipient_name = alias
             award.achievements, award.citation, award.refusal_note = (
-                text.replace(name, alias) for text in (award.achievements, award.citation, award.refusal_note))
+                _without(text, replacements) for text in (award.achievements, award.citation, award.refusal_note))
             award.is_published = False
             award.save(update_fields=["recipient_name", "achievements", "citation", "refusal_note", "is_published"])
         ReviewEntry.objects.filter(registration__member=member).pseudonymise(alias)
@@ -150,9 +176,11 @@ def member_pseudonymise(member: Member) -> Member:
         union_path = member.unit.path[:-Unit.steplen] or member.unit.path
         Feedback.objects.filter(point__unit__path__startswith=union_path, served_by_name__iexact=name).update(
             served_by_name="")
-        for entry in AccessEntry.objects.filter(what__contains=name):
-            entry.what = entry.what.replace(name, alias)
-            entry.save(update_fields=["what"])
+        # Free text that copied the name, the card number or the login name: the access log (a list's search),
+        # other people's notifications ("…'s registration was approved"), the admin's change log.
+        _rewrite(AccessEntry.objects.all(), "what", replacements)
+        _rewrite(Notification.objects.all(), "message", replacements)
+        _rewrite(LogEntry.objects.all(), "object_repr", replacements)
         # Every entry about the person or about a record that bore their name.
         about = audit.entries_about(
             Member.objects.filter(pk=member.pk), Commitment.objects.filter(member=member),
@@ -161,10 +189,13 @@ def member_pseudonymise(member: Member) -> Member:
             Registration.objects.filter(member=member), Activity.objects.filter(attendances__member=member))
         LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Member),
                                 object_id=str(member.pk)).update(object_repr=alias)
+        if user is not None and login_name:
+            LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(user),
+                                    object_id=str(user.pk)).update(object_repr=alias)
         for entry in about:
-            entry.target_repr = entry.target_repr.replace(name, alias) if name else entry.target_repr
-            entry.before, entry.after = _scrub(entry.before, name, alias), _scrub(entry.after, name, alias)
-            entry.note = entry.note.replace(name, alias) if name else entry.note
+            entry.target_repr = _without(entry.target_repr, replacements)
+            entry.before, entry.after = _scrub(entry.before, replacements), _scrub(entry.after, replacements)
+            entry.note = _without(entry.note, replacements)
             entry.save(update_fields=["target_repr", "before", "after", "note"])
         audit.record(action=MEMBER_PSEUDONYMISED, actor=None, unit=member.unit, target=member,
                      after={"closed_on": member.closed_on.isoformat(), "status": member.status})

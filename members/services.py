@@ -164,7 +164,7 @@ def member_transfer(*, actor, member: Member, to_unit: Unit, reason: str = "") -
         member.unit = to_unit
         member.save(update_fields=["unit", "updated_at"])
         followed = {}
-        for _receiver, counts in member_moved.send(sender=Member, member=member, from_unit=from_unit,
+        for _receiver, counts in member_moved.send(sender=Member, actor=actor, member=member, from_unit=from_unit,
                                                    to_unit=to_unit):
             followed.update(counts or {})
         audit.record(action=audit.MEMBER_TRANSFERRED, actor=actor, unit=to_unit, target=member,

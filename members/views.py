@@ -447,8 +447,8 @@ def member_export(request):
     unit = working_unit(request, Action.VIEW_MEMBERS)
     members = policy.members(request.user, Action.VIEW_MEMBERS).filter(unit.subtree_q("unit__path"))
     member_filter = MemberFilter(request.GET, queryset=members.select_related("unit"), request=request)
-    access_log.record_export(request.user, unit, _("Member list (Excel) %(filters)s")
-                             % {"filters": request.GET.urlencode()})
+    filters = ", ".join(f"{name}: {value}" for name, value in request.GET.items() if value and name != "page")
+    access_log.record_export(request.user, unit, _("Member list (Excel) %(filters)s") % {"filters": filters})
     return _workbook_response(f"doan-vien-{unit.code}.xlsx", member_rows(member_filter.qs.iterator(chunk_size=2000)),
                               _("Members"))
 

@@ -5,6 +5,7 @@ import datetime
 import hashlib
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -179,11 +180,19 @@ def expired_exports_remove(today: datetime.date | None = None) -> int:
     removed = 0
     for stored in ArchivedFile.objects.filter(report__isnull=True, expires_on__lte=today).select_related("unit"):
         with transaction.atomic():
+            # The file first: if the row's removal then fails, a row without its file is what remains (its
+            # download says so, and the next run removes it), never a file naming people that no row points to.
+            stored.file.delete(save=False)
+            # The job that asked for it held the list's filters (a searched name, a card number): it goes too.
+            ExportJob.objects.filter(files=stored).delete()
             if not ArchivedFile.objects.filter(pk=stored.pk).remove_expired(today):
                 continue
             audit.record(action=EXPORT_EXPIRED, actor=None, unit=stored.unit,
                          before={"title": stored.title, "sha256": stored.sha256},
                          after={"expires_on": stored.expires_on.isoformat()})
-            transaction.on_commit(lambda file=stored.file: file.delete(save=False))
         removed += 1
+    # A job is the progress of one request; its parameters hold the list's filters (a searched name, a card
+    # number). Past the same period nobody follows it any more.
+    ExportJob.objects.filter(created_at__lt=timezone.now() - datetime.timedelta(
+        days=settings.LIST_EXPORT_KEEP_DAYS)).delete()
     return removed

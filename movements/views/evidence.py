@@ -126,8 +126,9 @@ def evidence_file(request, pk):
         raise Http404 from None
     member = stored.evidence.pledge.commitment.member
     policy.decide_on_member(request.user, Action.VIEW_COMMITMENTS, member)
-    access_log.record_view(request.user, member, AccessKind.EVIDENCE_FILE)
-    return stored_file_response(stored.file, content_type=stored.content_type, name=stored.original_name)
+    response = stored_file_response(stored.file, content_type=stored.content_type, name=stored.original_name)
+    access_log.record_view(request.user, member, AccessKind.EVIDENCE_FILE)  # once the file is there to read
+    return response
 
 
 @login_required

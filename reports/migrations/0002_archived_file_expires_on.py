@@ -2,6 +2,7 @@ import datetime
 
 from django.conf import settings
 from django.db import migrations, models
+from django.utils import timezone
 
 
 def list_exports_expire(apps, schema_editor):
@@ -9,7 +10,8 @@ def list_exports_expire(apps, schema_editor):
     ArchivedFile = apps.get_model("reports", "ArchivedFile")
     exports = list(ArchivedFile.objects.filter(report__isnull=True, expires_on__isnull=True))
     for stored in exports:
-        stored.expires_on = stored.created_at.date() + datetime.timedelta(days=settings.LIST_EXPORT_KEEP_DAYS)
+        made_on = timezone.localtime(stored.created_at).date()
+        stored.expires_on = made_on + datetime.timedelta(days=settings.LIST_EXPORT_KEEP_DAYS)
     ArchivedFile.objects.bulk_update(exports, ["expires_on"], batch_size=1000)
 
 

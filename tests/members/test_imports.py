@@ -234,3 +234,11 @@ def test_someone_elses_import_is_not_found(secretary, sibling_secretary, tree, s
 
     job = MemberImport.objects.create(created_by=secretary, unit=tree.branch_a, path="imports/x.xlsx", total_rows=9)
     assert client_for(sibling_secretary).get(reverse("members:import_job", args=[job.pk])).status_code == 404
+
+
+def test_the_preview_masks_birth_dates_and_the_card_numbers_of_refused_rows(secretary, tree, member_in_a, media):
+    book = workbook([HEADINGS, [1, member_in_a.card_number, member_in_a.full_name, "03/04/1997", "", "", ""],
+                     [2, "7977777777", "Người Một", "", "", "", ""], [3, "7977777777", "Người Hai", "", "", "", ""]])
+    page = client_for(secretary).post(reverse("members:import"), {"workbook": _upload(book)}).content.decode()
+    assert "03/04/1997" not in page and "••/••/1997" in page
+    assert "7977777777" not in page and "79••••••77" in page

@@ -140,6 +140,37 @@ def test_after_a_move_the_old_branch_no_longer_finds_the_member(secretary, grass
         assert new_secretary.get(url).status_code == 200, url
     moved = AuditEntry.objects.get(action="member.transferred")
     assert moved.after == {"unit": str(tree.branch_b), "registrations_moved": 1, "award_proposals_moved": 1}
+    # Each row that followed says so in its own history.
+    for action, row in (("campaign.registration_followed_member", registration), ("award.followed_member", award)):
+        entry = AuditEntry.objects.get(action=action)
+        assert (entry.target_id, entry.after, entry.actor) == (str(row.pk), {"unit": str(tree.branch_b)},
+                                                              grassroots_committee)
+
+
+def test_an_approved_registration_and_a_decided_award_stay_where_they_were_made(
+        grassroots_committee, member_in_a, tree, member_user):
+    from campaigns import services as campaign_services
+    from campaigns.models import Award, AwardTitle, Registration
+    from members import services
+    from tests.campaigns.conftest import make_campaign
+
+    Member.objects.filter(user=member_user).update(user=None)
+    Member.objects.filter(pk=member_in_a.pk).update(user=member_user)
+    member_in_a.refresh_from_db()
+    campaign = make_campaign(grassroots_committee, tree.g1)
+    registration = campaign_services.registration_save(
+        actor=member_user, campaign=campaign, kind="member", member=member_in_a,
+        pledges={target.pk: 1 for target in campaign.targets.all()}, submit=True)
+    campaign_services.registration_move(actor=grassroots_committee, registration=registration, name="approve")
+    award = campaign_services.award_propose(
+        actor=grassroots_committee, proposing_unit=tree.g1, year=TODAY.year, achievements="Tận tụy",
+        title=AwardTitle.objects.get(name="Thanh niên tiên tiến làm theo lời Bác"), member=member_in_a)
+    campaign_services.award_move(actor=grassroots_committee, award=award, name="decide", decision_number="1-QĐ",
+                                 decided_on=TODAY, issuing_body="BCH Đoàn cơ sở")
+    services.member_transfer(actor=grassroots_committee, member=member_in_a, to_unit=tree.branch_b)
+    assert Registration.objects.get(pk=registration.pk).unit == tree.branch_a
+    assert Award.objects.get(pk=award.pk).unit == tree.branch_a
+    assert AuditEntry.objects.get(action="member.transferred").after == {"unit": str(tree.branch_b)}
 
 
 def test_a_move_outside_a_campaign_leaves_its_registration_with_the_unit_where_it_was_made(

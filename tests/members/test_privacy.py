@@ -106,7 +106,8 @@ def test_only_the_member_changes_their_consents(member_user, secretary):
 
 
 def test_my_data_holds_everything_about_the_member_in_every_app(member_user, secretary, grassroots_committee,
-                                                                 tree, commitment_in_a, settings, tmp_path):
+                                                                 tree, commitment_in_a, settings, tmp_path,
+                                                                 superuser):
     settings.MEDIA_ROOT = tmp_path
     member = commitment_in_a.member
     member.user = member_user
@@ -148,6 +149,13 @@ def test_my_data_holds_everything_about_the_member_in_every_app(member_user, sec
     campaign_services.review_take(actor=grassroots_committee, campaign=campaign, kind=ReviewKind.INTERIM,
                                   stage=campaign.stages.first(), held_on=timezone.localdate())
 
+    # A role held for a while and revoked: its row is gone, its history is theirs.
+    from members import services as member_services
+    from members.models import Role
+
+    member_services.role_revoke(actor=superuser, assignment=member_services.role_assign(
+        actor=superuser, user=member_user, unit=tree.branch_a, role=Role.SECRETARY))
+
     privacy.consents_update(actor=member_user, member=member, public_display=True, feedback_naming=True)
     client = client_for(member_user)
     data = json.loads(client.get(reverse("members:my_data_download", args=["json"])).content)
@@ -177,8 +185,12 @@ def test_my_data_holds_everything_about_the_member_in_every_app(member_user, sec
         member, commitment_in_a, *commitment_in_a.pledges.all(), evidence, registration,
         *Award.objects.filter(member=member)]}
     assert len(history) == sum((entry.target_type.model_class()._meta.label, entry.target_id) in about
-                               for entry in AuditEntry.objects.exclude(target_type=None)) >= 5
+                               for entry in AuditEntry.objects.exclude(target_type=None)
+                               ) + AuditEntry.objects.filter(action__startswith="role.").count() >= 7
     assert changed["Không xác nhận minh chứng"] == "Trạng thái: Chờ xác nhận → Không được xác nhận"
+    assert {"role.assigned", "role.revoked"} <= {e.action for e in AuditEntry.objects.filter(
+        action__startswith="role.")} and len([row for row in history if row[vi("Action")] in (
+            vi("Role assigned"), vi("Role revoked"))]) == 2
     assert changed["Duyệt bản đăng ký thi đua"] == "Trạng thái: Chờ duyệt → Đã duyệt"
     assert {"privacy.consents_changed", "award.proposed"} <= set(AuditEntry.objects.filter(
         target_id__in=[str(member.pk)] + [str(a.pk) for a in Award.objects.filter(member=member)]).values_list(

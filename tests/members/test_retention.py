@@ -13,7 +13,7 @@ from django.utils import timezone
 from campaigns import services as campaign_services
 from campaigns.models import Award, AwardTitle, Feedback, FeedbackPointKind
 from members import access_log, life, retention, services
-from members.models import AccessEntry, AccessKind, AuditEntry, Member, MemberStatus, Role
+from members.models import AccessEntry, AccessKind, AuditEntry, Member, MemberStatus, Notification, Role
 from reports.figures import unit_figures
 from tests.conftest import client_for
 
@@ -70,7 +70,12 @@ def test_pseudonymising_removes_the_person_everywhere_and_keeps_every_figure(
     member_user.save()
     services.role_revoke(actor=superuser, assignment=services.role_assign(actor=superuser, user=member_user,
                                                                           unit=tree.branch_a, role=Role.SECRETARY))
-    LogEntry.objects.log_actions(user_id=superuser.pk, queryset=[member, member_user], action_flag=CHANGE)
+    LogEntry.objects.log_actions(user_id=superuser.pk, queryset=[member, member_user, *Award.objects.filter(
+        member=member)], action_flag=CHANGE)
+    Notification.objects.create(user=secretary, message=f"Bản đăng ký thi đua của {name} đã được duyệt.")
+    Notification.objects.create(user=member_user, message="Bản đăng ký thi đua của bạn đã được duyệt.")
+    access_log.record_export(secretary, tree.branch_a, f"Danh sách đoàn viên (Excel) q: {card}")
+    access_log.record_export(secretary, tree.branch_a, f"Danh sách đoàn viên (Excel) q: {name}n")  # another name
     AccessFailureLog.objects.create(username=login_name, ip_address="127.0.0.1", user_agent="x",
                                     attempt_time=timezone.now())
     AccessLog.objects.create(username=login_name, ip_address="127.0.0.1", user_agent="x", attempt_time=timezone.now())
@@ -93,8 +98,13 @@ def test_pseudonymising_removes_the_person_everywhere_and_keeps_every_figure(
         text = f"{entry.target_repr} {entry.before} {entry.after} {entry.note} {entry.actor_name}"
         assert name not in text and card not in text and "0903123456" not in text, entry.action
     assert not AccessEntry.objects.filter(user_name=name).exists()
-    assert not LogEntry.objects.filter(object_repr__in=[name, login_name]).exists()
+    for text in [*LogEntry.objects.values_list("object_repr", flat=True),
+                 *Notification.objects.values_list("message", flat=True),
+                 *AccessEntry.objects.values_list("what", flat=True)]:
+        assert name not in text.replace(f"{name}n", "") and card not in text, text
     assert LogEntry.objects.filter(object_repr=alias).count() == 2
+    assert not Notification.objects.filter(user=member_user).exists()
+    assert AccessEntry.objects.filter(what__endswith=f"q: {name}n").exists()  # another person's name stays
     assert not AccessLog.objects.filter(username=login_name).exists()
     assert not AccessFailureLog.objects.filter(username=login_name).exists()
     assert not AccessAttempt.objects.filter(username=login_name).exists()

@@ -226,9 +226,11 @@ def test_a_list_export_naming_people_is_removed_when_its_keeping_ends_and_issued
     assert set(ArchivedFile.objects.exclude(report=None).values_list("expires_on", flat=True)) == {None}
     assert listed.expires_on.strftime("%d/%m/%Y") in client.get(reverse("reports:archive")).content.decode()
     assert services.expired_exports_remove(listed.expires_on - datetime.timedelta(days=1)) == 0
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.expired_exports_remove(listed.expires_on) == 1
+    assert ExportJob.objects.filter(files=listed).exists()
+    ExportJob.objects.update(created_at=timezone.now() - datetime.timedelta(days=31))
+    assert services.expired_exports_remove(listed.expires_on) == 1
     assert not ArchivedFile.objects.filter(pk=listed.pk).exists() and not storage.exists(name)
+    assert not ExportJob.objects.exists()  # the jobs held the list's filters
     assert ArchivedFile.objects.count() == 2  # the issued report's PDF and workbook
     entry = AuditEntry.objects.get(action="report.export_expired")
     assert entry.before["title"] == listed.title and entry.actor is None
