@@ -11,6 +11,8 @@ admin.site.site_header = _("Three Responsibilities: site administration")
 admin.site.site_title = _("Site administration")
 admin.site.index_title = _("Units, members and accounts")
 
+handler500 = "config.views.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,6 +1,9 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError, connection
-from django.http import HttpResponse
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpResponse, HttpResponseServerError
+from django.template import loader
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -9,6 +12,17 @@ from campaigns.selectors import home_campaign_tasks
 from members.access import Action, policy
 from members.selectors import current_unit, own_member_record, unit_figures, units_with_roles
 from movements.selectors import home_tasks
+
+
+def server_error(request):
+    """Django's 500 page, except when the database has gone away: then a 503 that says so, and asks the browser
+    to come back (a bug is still a 500). Neither page touches the database or a context processor."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render())
 
 
 @never_cache

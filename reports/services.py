@@ -196,3 +196,24 @@ def expired_exports_remove(today: datetime.date | None = None) -> int:
     ExportJob.objects.filter(created_at__lt=timezone.now() - datetime.timedelta(
         days=settings.LIST_EXPORT_KEEP_DAYS)).delete()
     return removed
+
+
+def orphan_files_remove(older_than: datetime.timedelta = datetime.timedelta(hours=1)) -> int:
+    """Remove files under the archive folder that no archived file names. Only a process killed between writing
+    the bytes and committing the row leaves one (archive_file removes its file on any error it sees); such a
+    file never reached the archive, and may name people. A file younger than ``older_than`` may be one being
+    kept right now, and is left alone."""
+    from pathlib import Path
+
+    root = Path(settings.MEDIA_ROOT) / "archive"
+    if not root.exists():
+        return 0
+    kept = set(ArchivedFile.objects.values_list("file", flat=True))
+    cutoff = (timezone.now() - older_than).timestamp()
+    removed = 0
+    for path in root.rglob("*"):
+        name = path.relative_to(settings.MEDIA_ROOT).as_posix()
+        if path.is_file() and name not in kept and path.stat().st_mtime < cutoff:
+            path.unlink()
+            removed += 1
+    return removed

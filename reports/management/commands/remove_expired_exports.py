@@ -1,8 +1,9 @@
-"""Remove the list exports whose keeping period has ended (reports.services.expired_exports_remove). Run daily."""
+"""Remove the list exports whose keeping period has ended, and files a killed job left outside the archive
+(reports.services). Run daily."""
 
 from django.core.management.base import BaseCommand
 
-from reports.services import expired_exports_remove
+from reports.services import expired_exports_remove, orphan_files_remove
 
 
 class Command(BaseCommand):
@@ -10,3 +11,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         self.stdout.write(f"{expired_exports_remove()} list exports removed.")
+        self.stdout.write(f"{orphan_files_remove()} files that never reached the archive removed.")
