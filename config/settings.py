@@ -56,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "members.security_log.RefusalLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "config.middleware.SessionTimeoutMiddleware",
     "config.middleware.PrivacyNoticeMiddleware",
@@ -249,5 +250,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"},
+                # Failed sign-ins, lock-outs, refused accesses (members/security_log.py).
+                "portal.security": {"level": "INFO"}},
 }
