@@ -1,0 +1,92 @@
+"""A crawl as each demo persona: from the home page, every link and every GET form the person meets is
+followed, and no page they reach shows a member of a unit outside their reach (their name, or their card
+number). Public pages (the honour board, by the members' own consent) are left out of the check; so are the
+officers' names, which a union writes into its campaigns."""
+
+import io
+from collections import deque
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import Q
+from django.test import Client
+from django.utils import timezone
+
+from members.models import Member, Unit
+
+# Pages that render a file (slow, and not HTML) or end the session are not followed.
+NOT_FOLLOWED = ("/accounts/logout", "/i18n/", "/static/", "/media/", "poster", "transfer-note", "activation",
+                "export", "download", ".xlsx", ".pdf", ".json", "/reports/archive/", "/files/", "/photos/")
+PUBLIC = ("/honour/", "/y-kien/")
+PAGES_PER_PERSONA = 220
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.found = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and attrs.get("href"):
+            self.found.append(attrs["href"])
+        elif tag == "form" and (attrs.get("method") or "get").lower() == "get" and attrs.get("action") is not None:
+            self.found.append(attrs["action"] or "")
+
+
+def _crawl(client: Client, start: str = "/"):
+    seen, queue, pages = {start}, deque([start]), {}
+    while queue and len(pages) < PAGES_PER_PERSONA:
+        url = queue.popleft()
+        response = client.get(url)
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        text = response.content.decode()
+        pages[url] = text
+        parser = Links()
+        parser.feed(text)
+        for href in parser.found:
+            target = urldefrag(urljoin(url, href))[0]
+            parts = urlsplit(target)
+            if parts.scheme not in ("", "http") or parts.netloc not in ("", "testserver"):
+                continue
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            if path not in seen and not any(marker in path for marker in NOT_FOLLOWED):
+                seen.add(path)
+                queue.append(path)
+    return pages
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+@pytest.mark.parametrize(("username", "reach"), [
+    ("doanvien", "bvndgd-khoa-noi"), ("bithu", "bvndgd-khoa-noi"), ("bithu2", "bvndgd-khoa-ngoai"),
+    ("thuongvu", "bvndgd")])
+def test_no_page_a_persona_reaches_shows_a_member_outside_their_reach(demo, username, reach):
+    inside = Unit.objects.get(code=reach)
+    # The officers of a union are named in its campaigns (the campaign's standing committee, typed by the
+    # committee): the check is about the members themselves.
+    outside = Member.objects.exclude(unit__path__startswith=inside.path).filter(
+        Q(user__isnull=True) | Q(user__role_assignments__isnull=True))
+    names_inside = set(Member.objects.filter(unit__path__startswith=inside.path).values_list("full_name", flat=True))
+    foreign_names = {name for name in outside.values_list("full_name", flat=True) if name not in names_inside}
+    foreign_cards = {card for card in outside.values_list("card_number", flat=True) if card}
+    assert len(foreign_names) > 20
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    Member.objects.filter(user__username=username).update(notice_accepted_at=timezone.now())
+    pages = _crawl(client)
+    assert len(pages) > 15, sorted(pages)
+    leaks = []
+    for url, text in pages.items():
+        if url.startswith(PUBLIC):
+            continue
+        leaks += [(url, name) for name in foreign_names if name in text]
+        leaks += [(url, card) for card in foreign_cards if card in text]
+    assert leaks == []
