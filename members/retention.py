@@ -22,6 +22,7 @@ from members import audit
 from members.access import Action, policy
 from members.life import CLOSING_STATUSES, years_after
 from members.models import AccessEntry, AuditEntry, Member, Notification, Unit
+from members.services import locked_member
 
 __all__ = ["PERSONAL_FIELDS", "due_for_pseudonymising", "member_pseudonymise", "pseudonym", "pseudonymise_due",
            "retention_for", "unit_set_retention"]
@@ -136,7 +137,7 @@ def member_pseudonymise(member: Member) -> Member:
     from movements.models import Activity, Commitment, Evidence, Pledge
 
     with transaction.atomic():
-        member = Member.objects.select_for_update(of=("self",)).select_related("user", "unit").get(pk=member.pk)
+        member = locked_member(member)
         if member.status not in CLOSING_STATUSES or member.closed_on is None:
             raise ValidationError(_("An active member's record is not pseudonymised."))
         if member.pseudonymised_at is not None:

@@ -52,7 +52,9 @@ def member_create(*, actor, unit: Unit, user=None, **fields) -> Member:
 
 
 def locked_member(member: Member) -> Member:
-    return Member.objects.select_for_update().select_related("unit").get(pk=member.pk)
+    """The member's row, locked, as it is now. No join in the locking query: on PostgreSQL a row whose unit
+    changed while we waited would fail the join's recheck and vanish from the result."""
+    return Member.objects.select_for_update().get(pk=member.pk)
 
 
 def _apply_changes(instance, allowed: tuple[str, ...], fields: dict) -> tuple[dict, dict]:
@@ -82,7 +84,7 @@ def member_update(*, actor, member: Member, **fields) -> Member:
 def profile_update(*, actor, **fields) -> Member:
     """A member keeps their own contact details; the rest of the record is the branch's."""
     with transaction.atomic():
-        member = Member.objects.select_for_update().select_related("unit", "user").get(user=actor)
+        member = Member.objects.select_for_update().get(user=actor)  # no join: see locked_member
         before, after = _apply_changes(member, PROFILE_FIELDS, fields)
         if after:
             member.save()
