@@ -14,10 +14,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone, translation
 
-from members.models import Member, Unit
 from campaigns import services
 from campaigns.catalogue import COORDINATION_RULE, TEMPLATES_BY_KEY
 from campaigns.models import AwardTitle, Campaign, RecipientKind, ReviewKind
+from members.models import Member, Unit
 
 DAY = datetime.timedelta(days=1)
 

@@ -5,9 +5,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import (
+    SCORES,
     Award,
     AwardTitle,
-    SCORES,
     Campaign,
     FeedbackPointKind,
     Inspection,

@@ -14,8 +14,8 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models.functions import Cast
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from members.models import AuditEntry, Unit

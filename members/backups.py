@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import sqlite3
+
 # pg_dump and pg_restore: fixed programs, their arguments given as a list, never through a shell.
 import subprocess  # nosec B404
 import tarfile

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.utils.translation import gettext as _
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from members.models import Gender, Member, Unit, UnitKind
 from members.templatetags.portal_tags import birth_year, masked

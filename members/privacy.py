@@ -97,7 +97,15 @@ def personal_data(member: Member) -> list[Section]:
     people naming them are those shown (an abusive one hidden by the branch is not about them any more)."""
     from campaigns.models import Award, Feedback, FeedbackState, Registration, ReviewEntry
     from members.models import AuditEntry, RoleAssignment
-    from movements.models import Attendance, Collective, Commitment, Evidence, Initiative, Pledge, YouthProject
+    from movements.models import (
+        Attendance,
+        Collective,
+        Commitment,
+        Evidence,
+        Initiative,
+        Pledge,
+        YouthProject,
+    )
 
     profile = Section("profile", _("Profile"), [_("Field"), _("Value")])
     for name in ("full_name", "birth_date", "gender", "is_union_member", "card_number", "joined_union_on",

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from members import audit
 from members.access import Action, forget_grants, policy
 from members.models import Member, MemberStatus, Role, RoleAssignment, Unit, UnitKind
-from members.text import fold
 from members.signals import member_moved
+from members.text import fold
 
 # The fields a secretary or committee keeps for a member, and the part a member keeps for themself.
 MEMBER_FIELDS = (

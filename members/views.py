@@ -13,12 +13,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaigns.selectors import awards_of_member
 from config.middleware import PrivacyNoticeMiddleware
+from config.redirects import local_path
 from members import access_log, life, notifications, privacy, retention, services
 from members.access import Action, policy
 from members.activation import activation_sheet_pdf, mail_activation_links
@@ -331,11 +331,7 @@ def unit_switch(request):
     unit = policy.get_unit(request.user, Action.VIEW_UNIT, form.cleaned_data["unit"])
     request.session[SESSION_UNIT_KEY] = unit.pk
     messages.info(request, _("You are now working in %(unit)s.") % {"unit": unit})
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        next_url = reverse("home")
-    return redirect(next_url)
+    return redirect(local_path(request, request.POST.get("next")) or reverse("home"))
 
 
 @login_required
@@ -512,10 +508,7 @@ def member_import_job(request, pk):
 @require_http_methods(["GET", "POST"])
 def privacy_notice(request):
     member = own_member_record(request.user)
-    next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        next_url = ""
+    next_url = local_path(request, request.POST.get("next") or request.GET.get("next")) or ""
     if member is None:
         return redirect(next_url or "home")
     # An empty post is an answer too (nothing ticked), so the form is bound on every POST.

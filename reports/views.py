@@ -11,10 +11,10 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.redirects import local_path
 from members import access_log
 from members.access import Action, policy
 from members.forms import add_service_errors
@@ -160,8 +160,7 @@ def export(request, kind):
         export_job = services.export_start(actor=request.user, unit=unit, kind=kind, params=params)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect(request.POST.get("back") if url_has_allowed_host_and_scheme(
-            request.POST.get("back"), allowed_hosts={request.get_host()}) else "reports:archive")
+        return redirect(local_path(request, request.POST.get("back")) or "reports:archive")
     messages.info(request, _("The file is being written; it will be kept in the report archive."))
     return redirect("reports:job", pk=export_job.pk)
 

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
-
 from django.utils import timezone
 
 from members.models import Role, Sector, Unit, UnitKind

@@ -8,10 +8,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from config.redirects import local_path
 from members import access_log
 from members.access import Action, policy
 from members.forms import add_service_errors
@@ -82,10 +83,8 @@ def evidence_list(request):
 
 
 def _back(request, evidence: Evidence) -> str:
-    next_url = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return next_url
-    return reverse("movements:commitment", args=[evidence.pledge.commitment_id])
+    return local_path(request, request.POST.get("next")) or reverse("movements:commitment",
+                                                                    args=[evidence.pledge.commitment_id])
 
 
 @login_required

@@ -179,7 +179,8 @@ def test_a_zip_bomb_is_refused_before_it_is_read(tree):
         read_member_workbook(buffer, branches=[tree.branch_a], default_unit=tree.branch_a)
 
 
-from hypothesis import HealthCheck, given, settings as hypothesis_settings  # noqa: E402
+from hypothesis import HealthCheck, given  # noqa: E402
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st  # noqa: E402
 
 GOOD_DATE = st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2008, 12, 31)).map(

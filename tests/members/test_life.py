@@ -107,10 +107,9 @@ def test_another_branch_cannot_close_a_record(sibling_secretary, member_in_a):
 
 def test_after_a_move_the_old_branch_no_longer_finds_the_member(secretary, grassroots_committee, member_in_a,
                                                                 commitment_in_a, tree, member_user):
-    from members import services
-
     from campaigns import services as campaign_services
     from campaigns.models import AwardTitle
+    from members import services
     from tests.campaigns.conftest import make_campaign
 
     Member.objects.filter(user=member_user).update(user=None)
