@@ -105,23 +105,35 @@ def test_another_branch_cannot_close_a_record(sibling_secretary, member_in_a):
     assert Member.objects.get(pk=member_in_a.pk).status == MemberStatus.ACTIVE
 
 
-def test_after_a_move_the_old_branch_no_longer_finds_the_member(secretary, grassroots_committee, member_in_a,
-                                                                commitment_in_a, tree, member_user):
+def _registered(member, user, committee, tree, *, submit=False):
+    """The member, signed in as ``user``, registers in a campaign the committee of G1 launched."""
     from campaigns import services as campaign_services
-    from campaigns.models import AwardTitle
-    from members import services
     from tests.campaigns.conftest import make_campaign
 
-    Member.objects.filter(user=member_user).update(user=None)
-    Member.objects.filter(pk=member_in_a.pk).update(user=member_user)
-    member_in_a.refresh_from_db()
-    campaign = make_campaign(grassroots_committee, tree.g1)
-    registration = campaign_services.registration_save(
-        actor=member_user, campaign=campaign, kind="member", member=member_in_a,
-        pledges={target.pk: 1 for target in campaign.targets.all()})
-    award = campaign_services.award_propose(
-        actor=grassroots_committee, proposing_unit=tree.g1, year=TODAY.year, achievements="Tận tụy",
-        title=AwardTitle.objects.get(name="Thanh niên tiên tiến làm theo lời Bác"), member=member_in_a)
+    Member.objects.filter(user=user).update(user=None)
+    Member.objects.filter(pk=member.pk).update(user=user)
+    member.refresh_from_db()
+    campaign = make_campaign(committee, tree.g1)
+    return campaign_services.registration_save(actor=user, campaign=campaign, kind="member", member=member,
+                                               pledges={target.pk: 1 for target in campaign.targets.all()},
+                                               submit=submit)
+
+
+def _proposed(member, committee, tree):
+    from campaigns import services as campaign_services
+    from campaigns.models import AwardTitle
+
+    return campaign_services.award_propose(
+        actor=committee, proposing_unit=tree.g1, year=TODAY.year, achievements="Tận tụy",
+        title=AwardTitle.objects.get(name="Thanh niên tiên tiến làm theo lời Bác"), member=member)
+
+
+def test_after_a_move_the_old_branch_no_longer_finds_the_member(secretary, grassroots_committee, member_in_a,
+                                                                commitment_in_a, tree, member_user):
+    from members import services
+
+    registration = _registered(member_in_a, member_user, grassroots_committee, tree)
+    award = _proposed(member_in_a, grassroots_committee, tree)
     services.member_transfer(actor=grassroots_committee, member=member_in_a, to_unit=tree.branch_b)
     client = client_for(secretary)
     for url in (reverse("members:detail", args=[member_in_a.pk]), reverse("members:edit", args=[member_in_a.pk]),
@@ -149,21 +161,12 @@ def test_after_a_move_the_old_branch_no_longer_finds_the_member(secretary, grass
 def test_an_approved_registration_and_a_decided_award_stay_where_they_were_made(
         grassroots_committee, member_in_a, tree, member_user):
     from campaigns import services as campaign_services
-    from campaigns.models import Award, AwardTitle, Registration
+    from campaigns.models import Award, Registration
     from members import services
-    from tests.campaigns.conftest import make_campaign
 
-    Member.objects.filter(user=member_user).update(user=None)
-    Member.objects.filter(pk=member_in_a.pk).update(user=member_user)
-    member_in_a.refresh_from_db()
-    campaign = make_campaign(grassroots_committee, tree.g1)
-    registration = campaign_services.registration_save(
-        actor=member_user, campaign=campaign, kind="member", member=member_in_a,
-        pledges={target.pk: 1 for target in campaign.targets.all()}, submit=True)
+    registration = _registered(member_in_a, member_user, grassroots_committee, tree, submit=True)
     campaign_services.registration_move(actor=grassroots_committee, registration=registration, name="approve")
-    award = campaign_services.award_propose(
-        actor=grassroots_committee, proposing_unit=tree.g1, year=TODAY.year, achievements="Tận tụy",
-        title=AwardTitle.objects.get(name="Thanh niên tiên tiến làm theo lời Bác"), member=member_in_a)
+    award = _proposed(member_in_a, grassroots_committee, tree)
     campaign_services.award_move(actor=grassroots_committee, award=award, name="decide", decision_number="1-QĐ",
                                  decided_on=TODAY, issuing_body="BCH Đoàn cơ sở")
     services.member_transfer(actor=grassroots_committee, member=member_in_a, to_unit=tree.branch_b)
@@ -174,18 +177,10 @@ def test_an_approved_registration_and_a_decided_award_stay_where_they_were_made(
 
 def test_a_move_outside_a_campaign_leaves_its_registration_with_the_unit_where_it_was_made(
         grassroots_committee, city_committee, member_in_a, tree, member_user):
-    from campaigns import services as campaign_services
     from campaigns.models import Registration
     from members import services
-    from tests.campaigns.conftest import make_campaign
 
-    Member.objects.filter(user=member_user).update(user=None)
-    Member.objects.filter(pk=member_in_a.pk).update(user=member_user)
-    member_in_a.refresh_from_db()
-    campaign = make_campaign(grassroots_committee, tree.g1)
-    registration = campaign_services.registration_save(
-        actor=member_user, campaign=campaign, kind="member", member=member_in_a,
-        pledges={target.pk: 1 for target in campaign.targets.all()})
+    registration = _registered(member_in_a, member_user, grassroots_committee, tree)
     services.member_transfer(actor=city_committee, member=member_in_a, to_unit=tree.branch_c)
     assert Registration.objects.get(pk=registration.pk).unit == tree.branch_a
     assert "registrations_moved" not in AuditEntry.objects.get(action="member.transferred").after
