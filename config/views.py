@@ -3,8 +3,8 @@ import sys
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError
-from django.template import loader
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -13,12 +13,34 @@ from members.access import Action, policy
 from members.selectors import current_unit, own_member_record, unit_figures, units_with_roles
 from movements.selectors import home_tasks
 
+# SQLite's "busy", "locked", "cannot open", "disk I/O" (primary result codes); PostgreSQL's connection
+# exceptions (SQLSTATE class 08) and "the server is shutting down" (57P01-57P03).
+SQLITE_UNAVAILABLE = {5, 6, 10, 14}
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether the error says the database cannot be reached, not that a query is wrong or timed out."""
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    code = getattr(cause, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in SQLITE_UNAVAILABLE
+    if hasattr(cause, "sqlstate"):
+        state = cause.sqlstate
+        # No SQLSTATE at all: the server was never reached (connection refused, host unknown).
+        return state is None or state.startswith("08") or state in ("57P01", "57P02", "57P03")
+    return True  # an error raised without a driver's cause: the connection layer itself
+
 
 def server_error(request):
     """Django's 500 page, except when the database has gone away: then a 503 that says so, and asks the browser
-    to come back (a bug is still a 500). Neither page touches the database or a context processor."""
+    to come back (a bug, a wrong query, a timeout stay 500s). Neither page touches the database or a context
+    processor."""
     error = sys.exc_info()[1]
-    if isinstance(error, (OperationalError, InterfaceError)):
+    if database_unavailable(error):
         response = HttpResponse(loader.get_template("503.html").render(), status=503)
         response["Retry-After"] = "30"
         return response

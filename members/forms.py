@@ -8,6 +8,21 @@ from members.models import Member, Unit, UnitKind
 from members.services import MEMBER_FIELDS, PROFILE_FIELDS
 
 
+class ManyChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of several rows by their keys. A value that is not a key a database can hold ("9" × 40) is a
+    choice that does not exist: Django guards a single lookup against an overflowing number, not an ``IN``
+    list, where SQLite would fail with an error."""
+
+    LARGEST_KEY = 2**63 - 1
+
+    def _check_values(self, value):
+        for key in value:
+            if not str(key).isdigit() or int(key) > self.LARGEST_KEY:
+                raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                      params={"value": key})
+        return super()._check_values(value)
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -162,7 +177,7 @@ class CloseForm(forms.Form):
 
 
 class MatureForm(forms.Form):
-    members = forms.ModelMultipleChoiceField(queryset=Member.objects.none(), widget=forms.CheckboxSelectMultiple,
+    members = ManyChoiceField(queryset=Member.objects.none(), widget=forms.CheckboxSelectMultiple,
                                              error_messages={"required": _("Tick the members who came of age.")})
     closed_on = forms.DateField(label=_("Date"), widget=DateInput())
 

@@ -13,7 +13,12 @@ logger = logging.getLogger("portal.security")
 
 
 def _who(user) -> str:
-    return user.get_username() if getattr(user, "is_authenticated", False) else "anonymous"
+    return _line(user.get_username()) if getattr(user, "is_authenticated", False) else "anonymous"
+
+
+def _line(text) -> str:
+    """What a visitor typed, on one line: control characters (a forged new line) shown escaped."""
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in str(text))[:200]
 
 
 class RefusalLogMiddleware:
@@ -28,18 +33,18 @@ class RefusalLogMiddleware:
         user = getattr(request, "user", None)
         if response.status_code in (403, 404) and getattr(user, "is_authenticated", False):
             logger.warning("access refused (%s): user=%s %s %s ip=%s", response.status_code, _who(user),
-                           request.method, request.path, client_ip(request))
+                           request.method, _line(request.path), client_ip(request))
         return response
 
 
 @receiver(user_login_failed, dispatch_uid="portal.security.login_failed")
 def login_failed(sender, credentials, request=None, **kwargs):
-    logger.warning("sign-in failed: username=%s ip=%s", credentials.get("username", ""),
+    logger.warning("sign-in failed: username=%s ip=%s", _line(credentials.get("username", "")),
                    client_ip(request) if request is not None else "")
 
 
 def _locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
-    logger.warning("locked out: username=%s ip=%s", username or "", ip_address or "")
+    logger.warning("locked out: username=%s ip=%s", _line(username or ""), ip_address or "")
 
 
 def connect_lockouts() -> None:

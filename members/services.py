@@ -51,10 +51,16 @@ def member_create(*, actor, unit: Unit, user=None, **fields) -> Member:
     return member
 
 
+def lock_row(model, pk, *related: str):
+    """Lock one row, then read it with its relations as they are now. The locking query has no join: on
+    PostgreSQL a row whose foreign key changed while we waited for the lock (a member moved to another unit,
+    a registration that followed them) fails the join's recheck and vanishes from the result."""
+    model._base_manager.select_for_update().only("pk").get(pk=pk)
+    return model._base_manager.select_related(*related).get(pk=pk)
+
+
 def locked_member(member: Member) -> Member:
-    """The member's row, locked, as it is now. No join in the locking query: on PostgreSQL a row whose unit
-    changed while we waited would fail the join's recheck and vanish from the result."""
-    return Member.objects.select_for_update().get(pk=member.pk)
+    return lock_row(Member, member.pk)
 
 
 def _apply_changes(instance, allowed: tuple[str, ...], fields: dict) -> tuple[dict, dict]:

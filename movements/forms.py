@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from members.forms import DateInput
+from members.forms import DateInput, ManyChoiceField
 from members.models import Member
 from movements.models import (
     Activity,
@@ -303,7 +303,7 @@ class ActivityForm(forms.ModelForm):
 
 
 class InitiativeForm(forms.ModelForm):
-    coauthors = forms.ModelMultipleChoiceField(label=_("Co-authors"), queryset=Member.objects.none(), required=False,
+    coauthors = ManyChoiceField(label=_("Co-authors"), queryset=Member.objects.none(), required=False,
                                                widget=forms.SelectMultiple(attrs={"size": 6}),
                                                help_text=_("Members of your branch who worked on it with you."))
 

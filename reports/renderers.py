@@ -5,8 +5,6 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.functional import Promise
 
-
-
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -12,7 +12,6 @@ from movements.uploads import removed_on_failure
 from reports.models import ExportJob, JobState, YearEndReport
 
 
-
 def year_end_files(report: YearEndReport, user, *, formats=("pdf", "xlsx"),
                    progress=None) -> list[tuple[str, bytes, str, str]]:
     """The report's PDF and workbook, rendered whole in memory: (title, bytes, extension, type). A worker or a

@@ -22,7 +22,7 @@ NOT_WRITES = {
     "default_outcome", "coming_of_age", "years_after", "as_json", "personal_data", "due_for_pseudonymising",
     "pseudonym", "retention_for", "contact_email", "follow_with_login", "each_reporting_refusals", "today",
     # Row locks taken inside the callers' transactions, which record.
-    "locked_campaign", "locked_member", "locked_commitment", "next_document_number",
+    "locked_campaign", "locked_member", "locked_commitment", "lock_row", "next_document_number",
     # Queue a job whose work records when it is done (the import's counts, each file kept in the archive).
     "member_import_in_background", "export_start", "year_end_report_write_files",
     # Removes files no row names (a killed job's bytes): nothing a person can see changes.

@@ -45,3 +45,30 @@ def test_a_bug_is_still_a_500(secretary, monkeypatch):
     client.raise_request_exception = False
     response = client.get(reverse("home"))
     assert response.status_code == 500 and "Đã có lỗi xảy ra" in response.content.decode()
+
+
+def test_a_wrong_query_or_a_timeout_is_a_500_not_a_503():
+    import sqlite3
+
+    from config.views import database_unavailable
+
+    def wrapped(cause):
+        error = OperationalError(str(cause))
+        error.__cause__ = cause
+        return error
+
+    no_table = sqlite3.OperationalError("no such table: members_member")
+    no_table.sqlite_errorcode = 1
+    locked = sqlite3.OperationalError("database is locked")
+    locked.sqlite_errorcode = 5
+
+    class ServerError(Exception):
+        def __init__(self, sqlstate):
+            self.sqlstate = sqlstate
+
+    assert not database_unavailable(wrapped(no_table))
+    assert database_unavailable(wrapped(locked))
+    assert not database_unavailable(wrapped(ServerError("57014")))  # a statement timeout: a page to fix
+    assert database_unavailable(wrapped(ServerError("08006")))  # the connection failed
+    assert database_unavailable(wrapped(ServerError(None)))  # the server was never reached
+    assert not database_unavailable(ValueError("a bug"))

@@ -144,6 +144,29 @@ def test_moving_and_closing_a_member_at_once_leaves_one_true_story(secretary, gr
         assert closed or moved
 
 
+def test_reviewing_a_registration_while_its_member_moves(grassroots_committee, tree, member_in_a, member_user):
+    """The move takes the registration to the new branch while the review waits for its lock: the review still
+    finds it (a lock taken with a join would lose the row on PostgreSQL's recheck)."""
+    Member.objects.filter(user=member_user).exclude(pk=member_in_a.pk).update(user=None)
+    Member.objects.filter(pk=member_in_a.pk).update(user=member_user)
+    for index in range(ROUNDS):
+        member = Member.objects.get(pk=member_in_a.pk)
+        if member.unit_id != tree.branch_a.pk:
+            member_services.member_transfer(actor=grassroots_committee, member=member, to_unit=tree.branch_a)
+        campaign = make_campaign(grassroots_committee, tree.g1)
+        registration = campaign_services.registration_save(
+            actor=member_user, campaign=campaign, kind="member", member=member,
+            pledges={target.pk: 1 for target in campaign.targets.all()}, submit=True)
+        outcomes = race(
+            lambda r=registration: campaign_services.registration_move(actor=grassroots_committee, registration=r,
+                                                                       name="return", note=f"Vòng {index}"),
+            lambda m=member: member_services.member_transfer(actor=grassroots_committee, member=m,
+                                                             to_unit=tree.branch_b))
+        assert outcomes[1] == "done"
+        final = Registration.objects.get(pk=registration.pk)
+        assert final.state == ("returned" if outcomes[0] == "done" else "submitted")
+
+
 def test_a_crowd_posting_at_once_gets_exactly_the_points_limit(secretary, tree, settings):
     settings.FEEDBACK_LIMIT_PER_POINT = 3
     settings.FEEDBACK_LIMIT_PER_ADDRESS = 100

@@ -15,6 +15,7 @@ from members import audit
 from members.access import Action, policy
 from members.models import Member, Unit
 from members.notifications import notify
+from members.services import lock_row
 from movements.models import Collective, Commitment, CommitmentState
 
 __all__ = ["award_move", "award_moves_allowed", "award_propose", "award_publish", "award_unpublish",
@@ -109,8 +110,7 @@ def award_moves_allowed(user, award: Award) -> list[str]:
 
 
 def _locked(award: Award) -> Award:
-    return (Award.objects.select_for_update(of=("self",))
-            .select_related("proposing_unit", "unit", "member__user", "title").get(pk=award.pk))
+    return lock_row(Award, award.pk, "proposing_unit", "unit", "member__user", "title")
 
 
 def award_move(*, actor, award: Award, name: str, decision_number: str = "", decided_on=None,

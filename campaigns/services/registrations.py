@@ -37,6 +37,7 @@ from members import audit
 from members.access import Action, policy
 from members.models import Member, Unit
 from members.notifications import notify
+from members.services import lock_row
 from movements.models import Collective
 from movements.services.base import today
 from movements.uploads import recognise, removed_on_failure
@@ -196,8 +197,7 @@ def registration_save(*, actor, campaign: Campaign, pledges: dict, note: str = "
                 raise ValidationError(_("%(name)s is already registered for this campaign.")
                                       % {"name": registration.registrant_name})
         else:
-            registration = (Registration.objects.select_for_update(of=("self",))
-                            .select_related("unit", "member", "collective").get(pk=registration.pk))
+            registration = lock_row(Registration, registration.pk, "unit", "member", "collective")
             if registration.state not in (R.DRAFT, R.RETURNED):
                 raise ValidationError(_("A registration is changed only before it is sent or after it is returned."))
             _check_open(campaign, returned=registration.state == R.RETURNED)
@@ -231,8 +231,7 @@ def registration_move(*, actor, registration: Registration, name: str, note: str
     if move.needs_note and not note.strip():
         raise ValidationError({"note": _("Give the reason.")})
     with transaction.atomic():
-        registration = (Registration.objects.select_for_update(of=("self",))
-                        .select_related("campaign__unit", "unit", "member", "collective").get(pk=registration.pk))
+        registration = lock_row(Registration, registration.pk, "campaign__unit", "unit", "member", "collective")
         allowed = may_act_for if move.by == REGISTRANT else may_review
         if not allowed(actor, registration):
             raise PermissionDenied(_("Your role does not allow this on the registration of %(name)s.")
@@ -318,8 +317,7 @@ def progress_report(*, actor, registration: Registration, reported_on, text: str
     """What the registrant reached since its last report, with the figures per target and a file if it has one."""
     kind = recognise(upload) if upload else None
     with removed_on_failure() as written, transaction.atomic():
-        registration = (Registration.objects.select_for_update(of=("self",))
-                        .select_related("campaign__unit", "unit", "member", "collective").get(pk=registration.pk))
+        registration = lock_row(Registration, registration.pk, "campaign__unit", "unit", "member", "collective")
         campaign = locked_campaign(registration.campaign)
         if not may_act_for(actor, registration):
             raise PermissionDenied(_("Only the registrant reports its progress."))

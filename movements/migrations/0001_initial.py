@@ -2,10 +2,11 @@
 
 import django.core.validators
 import django.db.models.deletion
-import movements.models.commitments
-import movements.models.solutions
 from django.conf import settings
 from django.db import migrations, models
+
+import movements.models.commitments
+import movements.models.solutions
 
 
 class Migration(migrations.Migration):

@@ -1,7 +1,7 @@
 """Every write of the movement year. Views, the admin and the demo call these functions, nothing else."""
 
-from movements.services.base import OWNER, Transition  # noqa: F401
 from movements.services.activities import *  # noqa: F401,F403
+from movements.services.base import OWNER, Transition  # noqa: F401
 from movements.services.collectives import *  # noqa: F401,F403
 from movements.services.commitments import *  # noqa: F401,F403
 from movements.services.commitments import (  # noqa: F401

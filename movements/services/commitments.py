@@ -29,7 +29,14 @@ from movements.models import (
     Responsibility,
     YearState,
 )
-from movements.services.base import OWNER, Transition, check_actor, each_reporting_refusals, locked_commitment, today
+from movements.services.base import (
+    OWNER,
+    Transition,
+    check_actor,
+    each_reporting_refusals,
+    locked_commitment,
+    today,
+)
 
 COMMITMENT_SAVED = audit.register_action("commitment.saved", gettext_lazy("Commitment saved"))
 COMMITMENT_SUBMITTED = audit.register_action("commitment.submitted", gettext_lazy("Commitment submitted"))

@@ -24,7 +24,15 @@ from campaigns.models import (
 )
 from campaigns.standings import campaign_standings
 from members.models import AuditEntry, Member, Notification
-from tests.campaigns.conftest import DAY, TARGETS, make_campaign, pledges, register_unit, report, stages_around
+from tests.campaigns.conftest import (
+    DAY,
+    TARGETS,
+    make_campaign,
+    pledges,
+    register_unit,
+    report,
+    stages_around,
+)
 
 
 def _audit(action):

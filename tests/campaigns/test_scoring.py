@@ -7,7 +7,16 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from campaigns.scoring import CAP, TargetFigures, all_met, behind_pace, completion, elapsed_share, ranks, score
+from campaigns.scoring import (
+    CAP,
+    TargetFigures,
+    all_met,
+    behind_pace,
+    completion,
+    elapsed_share,
+    ranks,
+    score,
+)
 
 
 def test_higher_is_better_counts_reached_over_pledged_capped():

@@ -26,3 +26,10 @@ def test_a_refused_access_is_logged_with_who_and_what(sibling_secretary, member_
     detail = reverse("members:detail", args=[member_in_a.pk])
     assert f"access refused (404): user={sibling_secretary.username} GET {detail} ip=127.0.0.1" in lines
     assert f"access refused (403): user={member_user.username} GET {reverse('members:list')} ip=127.0.0.1" in lines
+
+
+def test_a_typed_new_line_cannot_forge_a_log_line(db, client, caplog):
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        client.post(reverse("login"), {"username": "x\nsign-in failed: username=admin", "password": "y"})
+    lines = [record.getMessage() for record in caplog.records if record.name == "portal.security"]
+    assert lines == ["sign-in failed: username=x\\nsign-in failed: username=admin ip=127.0.0.1"]

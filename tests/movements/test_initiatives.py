@@ -126,3 +126,10 @@ def test_the_solution_lists_cost_the_same_for_few_and_many(name, secretary, gras
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(few) == len(many)
+
+
+@pytest.mark.parametrize("key", ["9" * 40, "-1", "abc", "1e9"])
+def test_a_co_author_that_is_no_key_is_refused_at_the_field(member_user, tree, key):
+    response = client_for(member_user).post(reverse("movements:initiative_create"), {**_fields(), "coauthors": [key]})
+    assert response.status_code == 200 and "coauthors" in response.context["form"].errors
+    assert not Initiative.objects.exists()

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.http import Http404
 
 from members.models import Unit
-from reports.models import YearEndReport
 from reports.exporters import LIST_EXPORTERS
+from reports.models import YearEndReport
 from reports.tasks import list_file, year_end_files
 
 
