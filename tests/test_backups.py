@@ -2,6 +2,7 @@
 brings it back into an empty database and media folder, with the same rows and the same files."""
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -68,6 +69,8 @@ def test_a_backup_restores_into_an_empty_database_with_the_same_rows_and_files(
     call_command("backup", output=str(tmp_path / "backups"), stdout=out)
     folder = Path(out.getvalue().strip())
     assert {path.name for path in folder.iterdir()} >= {MANIFEST, "media.tar.gz"}
+    assert folder.stat().st_mode & 0o077 == 0 and all(path.stat().st_mode & 0o077 == 0 for path in folder.iterdir())
+    assert "django_session" not in json.loads((folder / MANIFEST).read_text())["tables"]  # live secrets stay out
 
     database_url, _name = empty_database
     restored_media = tmp_path / "restored-media"
@@ -92,3 +95,22 @@ def test_a_backup_restores_into_an_empty_database_with_the_same_rows_and_files(
 def test_a_folder_that_is_not_a_backup_is_refused(tmp_path):
     with pytest.raises(CommandError, match="not a backup"):
         call_command("restore", str(tmp_path))
+
+
+def test_a_backup_is_not_written_into_the_media_folder(tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with pytest.raises(CommandError, match="outside the media folder"):
+        call_command("backup", output=str(tmp_path / "media" / "backups"))
+
+
+def test_a_damaged_media_archive_restores_nothing(tree, tmp_path, settings, empty_database):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    out = io.StringIO()
+    call_command("backup", output=str(tmp_path / "backups"), stdout=out)
+    folder = Path(out.getvalue().strip())
+    (folder / "media.tar.gz").write_bytes(b"not a tar")
+    database_url, _name = empty_database
+    result = _restore_in_a_new_process(folder, database_url, tmp_path / "restored-media")
+    assert result.returncode != 0 and "nothing was restored" in result.stderr
+    assert _restore_in_a_new_process(folder, database_url, tmp_path / "restored-media").stderr.count(
+        "nothing was restored") == 1  # still empty: refused for the same reason, not for "not empty"
