@@ -40,10 +40,14 @@ def get_commitment(user, action: Action, pk) -> Commitment:
     return commitment
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 def requested_year(request) -> int | None:
     """The year asked for in the address (?year=2025) or by a form, so that closed years stay browsable."""
     value = request.POST.get("year", "") if request.method == "POST" else request.GET.get("year", "")
-    return int(value) if value.isdigit() else None
+    # The years a movement may have (the models' own bounds); anything else is the default year.
+    return int(value) if value.isdigit() and FIRST_YEAR <= int(value) <= LAST_YEAR else None
 
 
 def criteria_by_responsibility(movement_year, criteria):
