@@ -18,7 +18,7 @@ from campaigns.models import (
     Target,
 )
 from campaigns.services import CAMPAIGN_FIELDS, MAX_QUESTIONS, default_outcome
-from members.forms import DateInput
+from members.forms import DateInput, ManyChoiceField
 from movements.uploads import recognise
 
 FIGURE_WIDGET = {"inputmode": "decimal", "step": "any", "min": "0"}
@@ -28,6 +28,7 @@ class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
         fields = (*CAMPAIGN_FIELDS, "standing_members")
+        field_classes = {"standing_members": ManyChoiceField}
         widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "registration_ends_on": DateInput(),
                    "purpose": forms.Textarea(attrs={"rows": 3}), "content": forms.Textarea(attrs={"rows": 4}),
                    "coordination_rule": forms.Textarea(attrs={"rows": 3}),

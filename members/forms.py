@@ -7,17 +7,23 @@ from members.access import Action, policy
 from members.models import Member, Unit, UnitKind
 from members.services import MEMBER_FIELDS, PROFILE_FIELDS
 
+LARGEST_KEY = 2**63 - 1
+
+
+def posted_keys(request, name: str) -> list[int]:
+    """The row keys ticked in a list (``<input type=checkbox name=… value=pk>``): whole numbers a database key
+    can hold; anything else is no row and is dropped."""
+    return [int(value) for value in request.POST.getlist(name) if value.isdigit() and int(value) <= LARGEST_KEY]
+
 
 class ManyChoiceField(forms.ModelMultipleChoiceField):
     """A choice of several rows by their keys. A value that is not a key a database can hold ("9" × 40) is a
     choice that does not exist: Django guards a single lookup against an overflowing number, not an ``IN``
     list, where SQLite would fail with an error."""
 
-    LARGEST_KEY = 2**63 - 1
-
     def _check_values(self, value):
         for key in value:
-            if not str(key).isdigit() or int(key) > self.LARGEST_KEY:
+            if not str(key).isdigit() or int(key) > LARGEST_KEY:
                 raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
                                       params={"value": key})
         return super()._check_values(value)

@@ -38,6 +38,7 @@ from members.forms import (
     TransferForm,
     UnitSwitchForm,
     add_service_errors,
+    posted_keys,
 )
 from members.imports import manageable_branches, member_rows, read_member_workbook, write_workbook
 from members.models import AccessKind, MemberStatus, Unit, UnitKind
@@ -469,7 +470,7 @@ def member_invite(request):
     waiting = members.filter(Q(user__isnull=True) | Q(user__last_login__isnull=True,
                                                       user__password__startswith="!"))  # nosec B106
     if request.method == "POST":
-        chosen = list(waiting.filter(pk__in=[pk for pk in request.POST.getlist("member") if pk.isdigit()]))
+        chosen = list(waiting.filter(pk__in=posted_keys(request, "member")))
         if not chosen:
             messages.info(request, _("Tick the members first."))
             return redirect("members:invite")

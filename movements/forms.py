@@ -239,6 +239,7 @@ class ProjectForm(forms.ModelForm):
     class Meta:
         model = YouthProject
         fields = ("unit", *PROJECT_FIELDS, "members")
+        field_classes = {"members": ManyChoiceField}
         widgets = {"starts_on": DateInput(), "ends_on": DateInput(), "goal": forms.Textarea(attrs={"rows": 3}),
                    "members": forms.SelectMultiple(attrs={"size": 8})}
 
@@ -322,6 +323,7 @@ class CollectiveForm(forms.ModelForm):
     class Meta:
         model = Collective
         fields = ("unit", *COLLECTIVE_FIELDS, "members")
+        field_classes = {"members": ManyChoiceField}
         widgets = {"commitments": forms.Textarea(attrs={"rows": 3}),
                    "members": forms.SelectMultiple(attrs={"size": 8})}
 
@@ -342,6 +344,7 @@ class ScienceClubForm(forms.ModelForm):
     class Meta:
         model = ScienceClub
         fields = ("unit", *CLUB_FIELDS, "members")
+        field_classes = {"members": ManyChoiceField}
         widgets = {"founded_on": DateInput(), "members": forms.SelectMultiple(attrs={"size": 8})}
 
     def __init__(self, *args, units, members, **kwargs):

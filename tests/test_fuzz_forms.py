@@ -5,13 +5,14 @@ server error."""
 
 import io
 from html.parser import HTMLParser
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,13 +20,17 @@ from hypothesis import strategies as st
 from members.models import Member
 from tests.test_crawl import _crawl
 
-# Forms that would end the session or the test's own footing.
-NOT_POSTED = ("/accounts/", "/i18n/")
-NASTY = st.sampled_from([
+# Forms that would end the session or the test's own footing, and those that render a whole report or list as
+# a file (seconds each; their parameters are fuzzed in tests/reports/test_reports.py's refusals).
+NOT_POSTED = ("/accounts/", "/i18n/", "/reports/exports/", "/reports/year-end/")
+NASTY_VALUES = [
     "", " ", "x" * 5000, "=HYPERLINK(\"http://x\")", "+84 90", "-1", "@SUM(A1)", "\x00\x01\x1f", "\u202e\u200b",
     "<script>alert(1)</script>", "Đoàn 青年 Союз 👍", "'; DROP TABLE members_member; --", "31/02/2026", "1e309",
     "-99999999999999999999", "0", "9" * 40, "../../etc/passwd", "null", "\r\n\r\n",
-])
+]
+NASTY = st.sampled_from(NASTY_VALUES)
+# Each kind of form meets these in every field; hypothesis draws from all the values above besides.
+EVERY_FORM_GETS = ["", "x" * 5000, "-99999999999999999999\x00", "9" * 40]
 VALUE = st.one_of(NASTY, st.text(max_size=200))
 
 
@@ -71,9 +76,24 @@ def _forms_of(username):
         parser.feed(text)
         for form in parser.forms:
             path = form["action"].replace("http://testserver", "")
-            if not path.startswith(NOT_POSTED):
-                forms.setdefault((path, tuple(sorted(form["fields"]))), form)
+            if path.startswith(NOT_POSTED):
+                continue
+            try:
+                view = resolve(urlsplit(path).path).view_name
+            except Resolver404:
+                continue
+            # One form of each kind: the edit form of one member stands for every member's.
+            forms.setdefault((view, tuple(sorted(form["fields"])), tuple(sorted(form["files"]))), form)
     return client, list(forms.values())
+
+
+def _post(client, form, value_for):
+    values = {name: value_for(name, options) for name, options in form["fields"].items()}
+    for name in form["files"]:
+        values[name] = value_for(name, None)
+    path = form["action"].replace("http://testserver", "")
+    response = client.post(path, values)
+    assert response.status_code < 500, (path, values)
 
 
 @pytest.mark.parametrize("username", ["thuongvu", "bithu", "doanvien"])
@@ -83,20 +103,22 @@ def test_no_form_answers_a_server_error_whatever_it_is_sent(db, username):
     client.raise_request_exception = False
     assert len(forms) >= 5, [form["action"] for form in forms]
 
-    @settings(max_examples=3 * len(forms), deadline=None, suppress_health_check=list(HealthCheck),
+    # Every kind of form gets each nasty value in every field, then hypothesis mixes values and choices.
+    for form in forms:
+        for nasty in EVERY_FORM_GETS:
+            _post(client, form, lambda name, options, nasty=nasty: nasty if options is not None
+                  else SimpleUploadedFile("x.pdf", nasty.encode("utf-8", "surrogatepass")))
+
+    @settings(max_examples=len(forms), deadline=None, suppress_health_check=list(HealthCheck),
               derandomize=True)
     @given(data=st.data())
     def post_anything(data):
-        form = data.draw(st.sampled_from(forms))
-        values = {}
-        for name, options in form["fields"].items():
-            choice = st.sampled_from(options) if options else st.nothing()
-            values[name] = data.draw(st.one_of(VALUE, choice) if options else VALUE)
-        for name in form["files"]:
-            values[name] = SimpleUploadedFile(data.draw(st.sampled_from(["a.pdf", "b.jpg", "c.xlsx", "d.exe"])),
-                                              data.draw(st.binary(max_size=3000)))
-        path = form["action"].replace("http://testserver", "")
-        response = client.post(path, values)
-        assert response.status_code < 500, (path, values)
+        def value_for(name, options):
+            if options is None:
+                return SimpleUploadedFile(data.draw(st.sampled_from(["a.pdf", "b.jpg", "c.xlsx", "d.exe"])),
+                                          data.draw(st.binary(max_size=3000)))
+            return data.draw(st.one_of(VALUE, st.sampled_from(options)) if options else VALUE)
+
+        _post(client, data.draw(st.sampled_from(forms)), value_for)
 
     post_anything()

@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.access import Action, policy
-from members.forms import add_service_errors
+from members.forms import add_service_errors, posted_keys
 from members.selectors import own_member_record, visible_ancestors, working_unit
 from movements import selectors, services
 from movements.forms import ActivityForm
@@ -92,7 +92,7 @@ def activity_detail(request, pk):
 def activity_mark(request, pk):
     activity = get_activity(request.user, Action.MANAGE_ACTIVITIES, pk)
     chosen = (policy.members(request.user, Action.VIEW_MEMBERS).filter(activity.unit.subtree_q("unit__path"))
-              .filter(pk__in=[value for value in request.POST.getlist("member") if value.isdigit()])
+              .filter(pk__in=posted_keys(request, "member"))
               .select_related("unit"))
     try:
         marked = services.attendance_mark(actor=request.user, activity=activity, members=chosen)

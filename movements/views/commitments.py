@@ -14,7 +14,7 @@ from campaigns.selectors import member_feedback
 from members import access_log
 from members.access import Action, policy
 from members.audit import entries_for
-from members.forms import add_service_errors
+from members.forms import add_service_errors, posted_keys
 from members.models import AccessKind
 from members.selectors import own_member_record, visible_ancestors, working_unit
 from movements import selectors, services
@@ -148,7 +148,7 @@ def _bulk(request, *, action, run, done, nothing, next_url):
     unit = working_unit(request, action)
     movement_year = selectors.year_applying_to(unit, year=requested_year(request))
     chosen = selectors.commitments_of_unit(request.user, unit, movement_year).filter(
-        pk__in=[pk for pk in request.POST.getlist("commitment") if pk.isdigit()])
+        pk__in=posted_keys(request, "commitment"))
     moved, refused = run(actor=request.user, commitments=chosen)
     if moved:
         messages.success(request, done % {"count": len(moved)})
