@@ -18,7 +18,7 @@ from members.models import AuditEntry, Member, MemberStatus
 from movements import services as movement_services
 from movements.models import Commitment, Evidence
 from reports.services import next_document_number
-from tests.campaigns.conftest import make_campaign
+from tests.campaigns.conftest import register_member
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -94,14 +94,8 @@ def test_deciding_and_refusing_an_award_at_once(grassroots_committee, city_commi
 
 
 def test_two_reviewers_on_one_registration(grassroots_committee, city_committee, tree, member_in_a, member_user):
-    Member.objects.filter(user=member_user).exclude(pk=member_in_a.pk).update(user=None)
-    Member.objects.filter(pk=member_in_a.pk).update(user=member_user)
-    member_in_a.refresh_from_db()
     for _round in range(ROUNDS):
-        campaign = make_campaign(grassroots_committee, tree.g1)
-        registration = campaign_services.registration_save(
-            actor=member_user, campaign=campaign, kind="member", member=member_in_a,
-            pledges={target.pk: 2 for target in campaign.targets.all()}, submit=True)
+        registration = register_member(grassroots_committee, tree.g1, member_in_a, member_user, submit=True)
         outcomes = race(
             lambda r=registration: campaign_services.registration_move(actor=grassroots_committee, registration=r,
                                                                        name="approve"),
@@ -147,16 +141,11 @@ def test_moving_and_closing_a_member_at_once_leaves_one_true_story(secretary, gr
 def test_reviewing_a_registration_while_its_member_moves(grassroots_committee, tree, member_in_a, member_user):
     """The move takes the registration to the new branch while the review waits for its lock: the review still
     finds it (a lock taken with a join would lose the row on PostgreSQL's recheck)."""
-    Member.objects.filter(user=member_user).exclude(pk=member_in_a.pk).update(user=None)
-    Member.objects.filter(pk=member_in_a.pk).update(user=member_user)
     for index in range(ROUNDS):
         member = Member.objects.get(pk=member_in_a.pk)
         if member.unit_id != tree.branch_a.pk:
             member_services.member_transfer(actor=grassroots_committee, member=member, to_unit=tree.branch_a)
-        campaign = make_campaign(grassroots_committee, tree.g1)
-        registration = campaign_services.registration_save(
-            actor=member_user, campaign=campaign, kind="member", member=member,
-            pledges={target.pk: 1 for target in campaign.targets.all()}, submit=True)
+        registration = register_member(grassroots_committee, tree.g1, member, member_user, submit=True)
         outcomes = race(
             lambda r=registration: campaign_services.registration_move(actor=grassroots_committee, registration=r,
                                                                        name="return", note=f"Vòng {index}"),

@@ -46,6 +46,19 @@ def register_unit(actor, campaign, unit, *values, submit=True):
                                       pledges=pledges(campaign, *(values or (100, 10))), submit=submit)
 
 
+def register_member(committee, unit, member, user, *, submit=False):
+    """``user`` becomes the member's account and registers them in a new campaign ``committee`` launched at
+    ``unit``, pledging 1 for every target."""
+    from members.models import Member
+
+    Member.objects.filter(user=user).exclude(pk=member.pk).update(user=None)
+    Member.objects.filter(pk=member.pk).update(user=user)
+    member.refresh_from_db()
+    campaign = make_campaign(committee, unit)
+    return services.registration_save(actor=user, campaign=campaign, kind=RecipientKind.MEMBER, member=member,
+                                      pledges=pledges(campaign, *[1] * campaign.targets.count()), submit=submit)
+
+
 def report(actor, registration, *values, on=None):
     campaign = registration.campaign
     return services.progress_report(actor=actor, registration=registration,

@@ -106,17 +106,9 @@ def test_another_branch_cannot_close_a_record(sibling_secretary, member_in_a):
 
 
 def _registered(member, user, committee, tree, *, submit=False):
-    """The member, signed in as ``user``, registers in a campaign the committee of G1 launched."""
-    from campaigns import services as campaign_services
-    from tests.campaigns.conftest import make_campaign
+    from tests.campaigns.conftest import register_member
 
-    Member.objects.filter(user=user).update(user=None)
-    Member.objects.filter(pk=member.pk).update(user=user)
-    member.refresh_from_db()
-    campaign = make_campaign(committee, tree.g1)
-    return campaign_services.registration_save(actor=user, campaign=campaign, kind="member", member=member,
-                                               pledges={target.pk: 1 for target in campaign.targets.all()},
-                                               submit=submit)
+    return register_member(committee, tree.g1, member, user, submit=submit)
 
 
 def _proposed(member, committee, tree):
