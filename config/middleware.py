@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -79,4 +79,17 @@ class PrivacyNoticeMiddleware:
                     return response
                 return redirect(target)
             request.session[self.SESSION_KEY] = True
+        return self.get_response(request)
+
+
+class NulByteMiddleware:
+    """A form value holding a NUL byte is refused before any view: no person types one, PostgreSQL cannot store
+    one in a text column, and a view reading ``request.POST`` directly would fail with a server error."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method == "POST" and any("\x00" in value for values in request.POST.lists() for value in values[1]):
+            return HttpResponseBadRequest(_("The form held a character that cannot be stored. Nothing was saved."))
         return self.get_response(request)

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "config.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "config.middleware.NulByteMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "members.security_log.RefusalLogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -72,3 +72,12 @@ def test_a_wrong_query_or_a_timeout_is_a_500_not_a_503():
     assert database_unavailable(wrapped(ServerError("08006")))  # the connection failed
     assert database_unavailable(wrapped(ServerError(None)))  # the server was never reached
     assert not database_unavailable(ValueError("a bug"))
+
+
+def test_a_nul_byte_in_a_form_is_refused_before_any_view(secretary, member_in_a):
+    from members.models import Member
+
+    client = client_for(secretary)
+    response = client.post(reverse("members:edit", args=[member_in_a.pk]), {"full_name": "Lê\x00Khoa"})
+    assert response.status_code == 400
+    assert Member.objects.get(pk=member_in_a.pk).full_name == member_in_a.full_name
