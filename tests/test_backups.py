@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -13,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, connections
 
 from members.backups import MANIFEST
 from members.models import Member
@@ -114,3 +116,40 @@ def test_a_damaged_media_archive_restores_nothing(tree, tmp_path, settings, empt
     assert result.returncode != 0 and "nothing was restored" in result.stderr
     assert _restore_in_a_new_process(folder, database_url, tmp_path / "restored-media").stderr.count(
         "nothing was restored") == 1  # still empty: refused for the same reason, not for "not empty"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="SQLite's online copy holds the writer off for the whole copy; the server database is "
+                           "where a backup runs beside people at work")
+def test_a_backup_taken_while_people_write_is_one_moment_of_the_database(tree, tmp_path, settings, empty_database):
+    """A writer adds members as fast as it can through the whole backup. The dump, the manifest's counts and the
+    restored database must all be the same single moment: a count read a little before or after the dump would
+    make the restore refuse (it compares every table with the manifest)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    writing, written = threading.Event(), []
+
+    def write():
+        try:
+            while not writing.is_set() or len(written) < 3:
+                written.append(MemberFactory(unit=tree.branch_a).pk)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        while len(written) < 3:  # the writer is at work before the backup starts
+            time.sleep(0.01)
+        before = len(written)
+        out = io.StringIO()
+        call_command("backup", output=str(tmp_path / "backups"), stdout=out)
+        during = len(written) - before
+    finally:
+        writing.set()
+        writer.join(timeout=60)
+    assert during > 0  # rows really arrived while the backup ran
+
+    result = _restore_in_a_new_process(Path(out.getvalue().strip()), empty_database[0], tmp_path / "restored-media")
+    assert result.returncode == 0, result.stderr
+    restored = _counts(empty_database[0], [Member._meta.db_table])[Member._meta.db_table]
+    assert 3 <= restored < Member.objects.count()  # a moment in the middle of the writing, whole

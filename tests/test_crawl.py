@@ -29,16 +29,38 @@ PER_KIND = 8
 
 
 class Links(HTMLParser):
-    def __init__(self):
+    """Every link, and every GET form: once as it stands, and once with each option of each of its lists
+    chosen (the unit filter is the likeliest way to another branch's data), and with the values in ``tampered``
+    typed into a list of that name (what a curious person would edit in the address bar)."""
+
+    def __init__(self, tampered=None):
         super().__init__()
+        self.tampered = tampered or {}
         self.found = []
+        self.form = None
+        self.select = None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "a" and attrs.get("href"):
             self.found.append(attrs["href"])
         elif tag == "form" and (attrs.get("method") or "get").lower() == "get" and attrs.get("action") is not None:
-            self.found.append(attrs["action"] or "")
+            self.form = {"action": attrs["action"] or "", "choices": []}
+            self.found.append(self.form["action"])
+        elif tag == "select" and self.form is not None and attrs.get("name"):
+            self.select = attrs["name"]
+            self.form["choices"] += [(self.select, value) for value in self.tampered.get(self.select, ())]
+        elif tag == "option" and self.select and attrs.get("value"):
+            self.form["choices"].append((self.select, attrs["value"]))
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "form" and self.form is not None:
+            action = self.form["action"]
+            separator = "&" if "?" in action else "?"
+            self.found += [f"{action}{separator}{urlencode({name: value})}" for name, value in self.form["choices"]]
+            self.form = None
 
 
 def _fold(path: str) -> str:
@@ -47,7 +69,7 @@ def _fold(path: str) -> str:
     return parts.path + (f"?{urlencode(sorted(query))}" if query else "")
 
 
-def _crawl(client: Client, start: str = "/"):
+def _crawl(client: Client, start: str = "/", tampered=None):
     """Every page reachable from ``start``; the crawl must end by itself, within the bound."""
     seen, queue, pages, kinds = {start}, deque([start]), {}, Counter()
     while queue:
@@ -58,7 +80,7 @@ def _crawl(client: Client, start: str = "/"):
             continue
         text = response.content.decode()
         pages[url] = text
-        parser = Links()
+        parser = Links(tampered)
         parser.feed(text)
         for href in parser.found:
             target = urldefrag(urljoin(url, href))[0]
@@ -95,7 +117,10 @@ def test_no_page_a_persona_reaches_shows_a_member_outside_their_reach(demo, user
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
     Member.objects.filter(user__username=username).update(notice_accepted_at=timezone.now())
-    pages = _crawl(client)
+    # Another branch and the city union at the top, typed into every unit filter.
+    tampered = {"unit": [str(pk) for pk in Unit.objects.exclude(path__startswith=inside.path)
+                         .filter(depth__lte=inside.depth).order_by("depth", "pk").values_list("pk", flat=True)[:3]]}
+    pages = _crawl(client, tampered=tampered)
     assert len(pages) > 40, sorted(pages)
     leaks = []
     for url, text in pages.items():
