@@ -18,7 +18,7 @@ from campaigns.models import (
     Target,
 )
 from campaigns.services import CAMPAIGN_FIELDS, MAX_QUESTIONS, default_outcome
-from members.forms import DateInput, ManyChoiceField
+from members.forms import DateInput, ManyChoiceField, RowsFormSet
 from movements.uploads import recognise
 
 FIGURE_WIDGET = {"inputmode": "decimal", "step": "any", "min": "0"}
@@ -70,15 +70,17 @@ class StageForm(_RowForm):
         return data
 
 
-class RowFormSet(forms.BaseFormSet):
+class RowFormSet(RowsFormSet):
     def rows(self) -> list[dict]:
         return [form.cleaned_data for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
 
 
+# absolute_max: a posted TOTAL_FORMS of a million builds no more forms than a campaign may have (Django's
+# default lets 1,000 more through, seconds of work for one request).
 TargetFormSet = forms.formset_factory(TargetForm, formset=RowFormSet, extra=2, can_delete=True, max_num=15,
-                                      validate_max=True)
+                                      absolute_max=15, validate_max=True)
 StageFormSet = forms.formset_factory(StageForm, formset=RowFormSet, extra=1, can_delete=True, max_num=12,
-                                     validate_max=True)
+                                     absolute_max=12, validate_max=True)
 
 
 class EndorseForm(forms.ModelForm):

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from members.access import Action, policy
 from members.models import Member, Unit, UnitKind
@@ -27,6 +28,19 @@ class ManyChoiceField(forms.ModelMultipleChoiceField):
                 raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
                                       params={"value": key})
         return super()._check_values(value)
+
+
+class RowsFormSet(forms.BaseFormSet):
+    """Rows of a form (pledges, criteria, targets, stages), with the refusals in words the portal translates.
+    Give the factory max_num, absolute_max and validate_max: a forged row count builds no more forms than that."""
+
+    default_error_messages = {
+        "too_many_forms": ngettext_lazy("Please keep to at most %(num)d row.", "Please keep to at most %(num)d rows.",
+                                        "num"),
+        "too_few_forms": ngettext_lazy("Please fill in at least %(num)d row.", "Please fill in at least %(num)d rows.",
+                                       "num"),
+        "missing_management_form": _("The form arrived incomplete; open the page again and fill it in anew."),
+    }
 
 
 class DateInput(forms.DateInput):

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from members.forms import DateInput, ManyChoiceField
+from members.forms import DateInput, ManyChoiceField, RowsFormSet
 from members.models import Member
 from movements.models import (
     Activity,
@@ -80,7 +80,7 @@ class PledgeForm(forms.ModelForm):
         return any(str(self.data.get(self.add_prefix(name), "")).strip() for name in filled)
 
 
-class BasePledgeFormSet(forms.BaseFormSet):
+class BasePledgeFormSet(RowsFormSet):
     def __init__(self, *args, criteria, movement_year, **kwargs):
         self.criteria_queryset = criteria
         self.movement_year = movement_year
@@ -94,7 +94,9 @@ class BasePledgeFormSet(forms.BaseFormSet):
         return [form.cleaned_data for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
 
 
-PledgeFormSet = forms.formset_factory(PledgeForm, formset=BasePledgeFormSet, extra=3, can_delete=True)
+# A year's commitment holds a few pledges; the bounds keep a forged TOTAL_FORMS from building thousands of forms.
+PledgeFormSet = forms.formset_factory(PledgeForm, formset=BasePledgeFormSet, extra=3, can_delete=True, max_num=30,
+                                      absolute_max=30, validate_max=True)
 
 
 class ReturnForm(forms.Form):
@@ -218,12 +220,13 @@ class CriterionForm(forms.ModelForm):
         return bool(self.data.get(self.add_prefix("title"), "").strip())
 
 
-class BaseCriterionFormSet(forms.BaseFormSet):
+class BaseCriterionFormSet(RowsFormSet):
     def criteria(self) -> list[dict]:
         return [form.cleaned_data for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
 
 
-CriterionFormSet = forms.formset_factory(CriterionForm, formset=BaseCriterionFormSet, extra=2, can_delete=True)
+CriterionFormSet = forms.formset_factory(CriterionForm, formset=BaseCriterionFormSet, extra=2, can_delete=True,
+                                         max_num=40, absolute_max=40, validate_max=True)
 
 
 class AmendmentForm(forms.ModelForm):

@@ -56,6 +56,16 @@ def test_a_failed_campaign_form_keeps_what_was_typed(grassroots_committee):
     assert "ends_on" in page.context["form"].errors
 
 
+def test_a_forged_row_count_builds_no_more_rows_than_a_campaign_may_have(grassroots_committee):
+    today = timezone.localdate()
+    data = {"title": "Chiến dịch", "purpose": "Mục đích", "content": "Nội dung", "starts_on": today.isoformat(),
+            "ends_on": today.isoformat(), **_management("targets", 10**9, 0), **_management("stages", 0, 0)}
+    page = client_for(grassroots_committee).post(reverse("campaigns:campaign_create"), data)
+    assert page.status_code == 200 and not Campaign.objects.exists()
+    assert len(page.context["targets"].forms) == 15
+    assert "Xin giữ tối đa 15 dòng." in page.content.decode()
+
+
 def test_a_secretary_registers_the_branch_from_the_page(campaign, secretary, tree):
     client = client_for(secretary)
     page = client.get(reverse("campaigns:register", args=[campaign.pk]))
