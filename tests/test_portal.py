@@ -1,6 +1,8 @@
 """The portal's frame: health check, sign-in and lockout, sessions, language, deployment settings."""
 
 import os
+import re
+import shutil
 import subprocess
 import sys
 import time
@@ -134,11 +136,28 @@ def test_a_bad_setting_stops_the_start_with_a_clear_error(name, value):
     assert "ImproperlyConfigured" in result.stderr and name in result.stderr
 
 
-def test_the_vietnamese_catalogue_is_complete():
+def _messages(po: Path) -> set[str]:
+    """The msgids of a catalogue (a plural one by its singular), without the header."""
+    text = po.read_text(encoding="utf-8")
+    return {"".join(re.findall(r'"(.*)"', block)) for block in re.findall(r'^msgid ((?:".*"\n)+)', text, re.M)} - {""}
+
+
+def test_the_vietnamese_catalogue_is_complete_and_holds_every_string_of_the_code(tmp_path):
     po = ROOT / "locale/vi/LC_MESSAGES/django.po"
-    result = subprocess.run(["msgfmt", "--statistics", "-o", "/dev/null", str(po)], capture_output=True, text=True)
+    result = subprocess.run(["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(po)], capture_output=True,
+                            text=True)
     assert result.returncode == 0, result.stderr
     assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr, result.stderr
+
+    # makemessages over a copy of the code: a string written since the catalogue was last made would be missing.
+    copy = tmp_path / "code"
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "node_modules", "var", "tests", "test-artifacts", "staticfiles", "*.egg-info", "bench"))
+    made = subprocess.run([sys.executable, "manage.py", "makemessages", "-l", "vi", "--no-location", "-v0"],
+                          cwd=copy, env=_environment(DJANGO_DEBUG="1"), capture_output=True, text=True)
+    assert made.returncode == 0, made.stderr
+    in_code = _messages(copy / "locale/vi/LC_MESSAGES/django.po")
+    assert len(in_code) > 1000 and sorted(in_code - _messages(po)) == []
 
 
 def test_password_reset_by_mail(client, secretary, mailoutbox):
