@@ -236,6 +236,8 @@ def restore(folder: Path) -> dict:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")  # pg_restore leaves the planner no statistics: the first pages would crawl
         counts = _counts(cursor, _tables(cursor))
     if media_root.exists():
         media_root.rmdir()  # empty, as checked above

@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from campaigns.demo import load_demo_campaigns, load_demo_feedback
 from members.demo import DEMO_PASSWORD, load_demo, load_scale
@@ -24,4 +25,9 @@ class Command(BaseCommand):
         if scale == "city":
             result = load_scale()
             self.stdout.write(f"City scale: {result['units']} units, {result['members_created']} members added.")
+        if connection.vendor == "postgresql":
+            # Fresh statistics for the planner: a table emptied by a TRUNCATE (a flush, a test) keeps "0 rows"
+            # until autovacuum comes by, and PostgreSQL then joins thousands of rows by nested loops for minutes.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(f"Demo accounts: admin, thanhdoan, thuongvu, bithu, bithu2, doanvien / {DEMO_PASSWORD}")
