@@ -5,9 +5,13 @@ Personas: anonymous; a member of A; the secretary of A; the secretary of B (sibl
 the committee of the city; an outsider (secretary of C, outside G1); a superuser.
 """
 
+import importlib
+import io
 from dataclasses import dataclass
 
 import pytest
+from django.apps import apps
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
@@ -16,6 +20,18 @@ from movements import services as movement_services
 from movements.models import Commitment, MovementYear
 from tests.factories import MemberFactory, RoleAssignmentFactory, UserFactory, make_unit
 from tests.movements.helpers import make_commitment, pledge_values, year_dates
+
+# The catalogues the data migrations fill (award titles, models of advanced collectives), which a transactional
+# test's flush empties for the tests after it on the same worker.
+CATALOGUES = [("campaigns.migrations.0002_award_titles", "add_titles"),
+              ("movements.migrations.0002_collective_catalogue", "add_models")]
+
+
+def seed_demo():
+    """The demo data, as `make run` loads it, whatever test ran before on this worker."""
+    for module, function in CATALOGUES:
+        getattr(importlib.import_module(module), function)(apps, None)
+    call_command("seed_demo", stdout=io.StringIO())
 
 
 @dataclass

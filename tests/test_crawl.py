@@ -3,7 +3,6 @@ followed, and no page they reach shows a member of a unit outside their reach (t
 number). Public pages (the honour board, by the members' own consent) are left out of the check; so are the
 members of a campaign's standing emulation unit, whom the campaign names to every participant."""
 
-import io
 import re
 from collections import Counter, deque
 from html.parser import HTMLParser
@@ -11,11 +10,11 @@ from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
 from members.models import Member, Unit
+from tests.conftest import seed_demo
 
 # Pages that render a file (slow, and not HTML) or end the session are not followed.
 NOT_FOLLOWED = ("/accounts/logout", "/i18n/", "/static/", "/media/", "poster", "transfer-note", "activation",
@@ -69,13 +68,17 @@ def _fold(path: str) -> str:
     return parts.path + (f"?{urlencode(sorted(query))}" if query else "")
 
 
-def _crawl(client: Client, start: str = "/", tampered=None):
-    """Every page reachable from ``start``; the crawl must end by itself, within the bound."""
-    seen, queue, pages, kinds = {start}, deque([start]), {}, Counter()
+def _crawl(client: Client, start: str = "/", tampered=None, refused=None):
+    """Every page reachable from ``start``; the crawl must end by itself, within the bound. Links that answer
+    403 go into ``refused`` with the page that showed them (typed-in values excepted: those should be refused)."""
+    seen, queue, pages, kinds = {start}, deque([(start, None)]), {}, Counter()
+    typed = {f"{name}={value}" for name, values in (tampered or {}).items() for value in values}
     while queue:
         assert len(pages) < PAGES_PER_PERSONA, f"more than {PAGES_PER_PERSONA} pages: {list(queue)[:10]}"
-        url = queue.popleft()
+        url, shown_on = queue.popleft()
         response = client.get(url)
+        if response.status_code == 403 and refused is not None and not any(value in url for value in typed):
+            refused.append((url, shown_on))
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         text = response.content.decode()
@@ -93,13 +96,13 @@ def _crawl(client: Client, start: str = "/", tampered=None):
                 continue
             seen.add(_fold(path))
             kinds[kind] += 1
-            queue.append(path)
+            queue.append((path, url))
     return pages
 
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
 
 
 @pytest.mark.parametrize(("username", "reach"), [
@@ -120,7 +123,8 @@ def test_no_page_a_persona_reaches_shows_a_member_outside_their_reach(demo, user
     # Another branch and the city union at the top, typed into every unit filter.
     tampered = {"unit": [str(pk) for pk in Unit.objects.exclude(path__startswith=inside.path)
                          .filter(depth__lte=inside.depth).order_by("depth", "pk").values_list("pk", flat=True)[:3]]}
-    pages = _crawl(client, tampered=tampered)
+    refused = []
+    pages = _crawl(client, tampered=tampered, refused=refused)
     assert len(pages) > 40, sorted(pages)
     leaks = []
     for url, text in pages.items():
@@ -129,3 +133,4 @@ def test_no_page_a_persona_reaches_shows_a_member_outside_their_reach(demo, user
         leaks += [(url, name) for name in foreign_names if name in text]
         leaks += [(url, card) for card in foreign_cards if card in text]
     assert leaks == []
+    assert refused == []  # a page shows only what the person may do

@@ -3,14 +3,12 @@ committee, secretary and member reach, and hypothesis fills their fields with lo
 formula-like and markup text (and files of any bytes). Each answer is a page, a redirect or a refusal: never a
 server error."""
 
-import io
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.test import Client
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -18,6 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from members.models import Member
+from tests.conftest import seed_demo
 from tests.test_crawl import _crawl
 
 # Forms that would end the session or the test's own footing, and those that render a whole report or list as
@@ -98,7 +97,7 @@ def _post(client, form, value_for):
 
 @pytest.mark.parametrize("username", ["thuongvu", "bithu", "doanvien"])
 def test_no_form_answers_a_server_error_whatever_it_is_sent(db, username):
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
     client, forms = _forms_of(username)
     client.raise_request_exception = False
     assert len(forms) >= 5, [form["action"] for form in forms]

@@ -1,17 +1,15 @@
 """The history a person reads names every change in words: each key the services write into an entry's before
 and after is a field of the record or has a label."""
 
-import io
 
-from django.core.management import call_command
 
 from members import audit
 from members.models import AuditEntry, Member
-from tests.conftest import client_for
+from tests.conftest import client_for, seed_demo
 
 
 def test_every_key_of_every_entry_the_demo_writes_has_a_label(db):
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
     unlabelled = set()
     for entry in AuditEntry.objects.select_related("target_type"):
         model = entry.target_type.model_class() if entry.target_type_id else None

@@ -1,0 +1,94 @@
+"""Every page of every demo persona in Chromium at phone width: axe-core (npm's, injected into the page) finds no
+serious or critical accessibility violation, and no page is wider than the 390 px screen. The pages are those the
+crawl of tests/test_crawl.py reaches, one of each kind (one member's page stands for every member's)."""
+
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+
+from members.models import Member
+from tests.browser.conftest import SCREENSHOTS, VIEWPORTS
+from tests.conftest import seed_demo
+from tests.test_crawl import _crawl
+
+AXE = (Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
+BLOCKING = ("serious", "critical")
+# The main pages, photographed at both widths into test-artifacts/screenshots for people to look at.
+MAIN_PAGES = {"/": "home", "/commitment/": "my-commitment", "/me/data/": "my-data", "/members/": "member-list",
+              "/commitments/": "commitment-list", "/evidence/": "evidence-list", "/reports/": "dashboard",
+              "/campaigns/": "campaign-list", "/awards/": "award-list", "/projects/": "project-list",
+              "/years/": "years", "/feedback/": "feedback-points"}
+
+
+def _one_of_each_kind(pages) -> list[str]:
+    kinds = {}
+    for url in sorted(pages, key=len):
+        # Numbers and tokens (an activity's check-in link) name rows of the same kind.
+        kinds.setdefault(re.sub(r"[^/]*\d[^/]*", "N", urlsplit(url).path), url)
+    return sorted(kinds.values())
+
+
+def _signed_in_context(chromium, live_server, username):
+    user = get_user_model().objects.get(username=username)
+    Member.objects.filter(user=user).update(notice_accepted_at=timezone.now())
+    client = Client()
+    client.force_login(user)
+    context = chromium.new_context(viewport=VIEWPORTS["phone"], locale="vi-VN", base_url=live_server.url)
+    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
+                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+    return client, context
+
+
+def _problems(page) -> list[str]:
+    """What axe finds serious or critical on the page, and whether it is wider than the screen."""
+    page.evaluate(AXE)  # through the debugging protocol: the portal's CSP allows no injected script tag
+    result = page.evaluate("""async () => {
+        const found = await axe.run(document, {resultTypes: ["violations"]});
+        return found.violations.map(v => ({id: v.id, impact: v.impact,
+                                          nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
+    }""")
+    problems = [f"{v['id']} ({v['impact']}): {v['nodes']}" for v in result if v["impact"] in BLOCKING]
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    if width > VIEWPORTS["phone"]["width"]:
+        problems.append(f"{width} px wide")
+    return problems
+
+
+def _photograph(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-phone.png"), full_page=True)
+    page.set_viewport_size(VIEWPORTS["desktop"])
+    page.screenshot(path=str(SCREENSHOTS / f"{name}-desktop.png"), full_page=True)
+    page.set_viewport_size(VIEWPORTS["phone"])
+
+
+@pytest.mark.parametrize("username", ["doanvien", "bithu", "thuongvu", "thanhdoan"])
+def test_every_page_is_accessible_and_fits_a_phone(chromium, live_server, browser_settings, username):
+    seed_demo()
+    client, context = _signed_in_context(chromium, live_server, username)
+    urls = _one_of_each_kind(_crawl(client))
+    assert len(urls) > 15, urls
+    page = context.new_page()
+    failures = {}
+    try:
+        for url in urls:
+            response = page.goto(url)
+            assert response.ok, url
+            problems = _problems(page)
+            if problems:
+                failures[url] = problems
+            if url in MAIN_PAGES:
+                _photograph(page, f"page-{username}-{MAIN_PAGES[url]}")
+    finally:
+        context.close()
+    by_rule = {}
+    for url, problems in failures.items():
+        for problem in problems:
+            by_rule.setdefault(problem.split(" ", 1)[0], []).append(f"{url} {problem}")
+    assert by_rule == {}, "\n".join(f"{rule}: {len(found)} pages, e.g. {found[:2]}" for rule, found in by_rule.items())
