@@ -16,6 +16,7 @@ handler500 = "config.views.server_error"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("help/", views.help_page, name="help"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm,
                                                          redirect_authenticated_user=True), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

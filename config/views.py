@@ -10,8 +10,9 @@ from django.views.decorators.http import require_GET
 
 from campaigns.selectors import home_campaign_tasks
 from members.access import Action, policy
+from members.models import Role
 from members.selectors import current_unit, own_member_record, unit_figures, units_with_roles
-from movements.selectors import home_tasks
+from movements.selectors import first_steps, home_tasks
 
 # SQLite's "busy", "locked", "cannot open", "disk I/O" (primary result codes); PostgreSQL's connection
 # exceptions (SQLSTATE class 08) and "the server is shutting down" (57P01-57P03).
@@ -62,6 +63,19 @@ def healthz(request):
 
 @login_required
 @require_GET
+def help_page(request):
+    """A short help per role; the person's own roles come first and open."""
+    roles = {grant.role for grant in policy.grants(request.user)}
+    everything = request.user.is_superuser
+    return render(request, "help.html", {
+        "is_secretary": everything or bool(roles & {Role.SECRETARY, Role.DEPUTY_SECRETARY}),
+        "is_committee": everything or bool(roles & {Role.COMMITTEE, Role.EMULATION_STANDING,
+                                                    Role.LEADERSHIP_VIEWER}),
+    })
+
+
+@login_required
+@require_GET
 def home(request):
     """What concerns this person now: their own record, and each unit where they hold a role."""
     cards = []
@@ -77,7 +91,7 @@ def home(request):
         })
     member = own_member_record(request.user)
     return render(request, "home.html", {
-        "cards": cards, "member": member,
+        "cards": cards, "member": member, "first_steps": first_steps(request.user, current_unit(request)),
         "tasks": home_tasks(request.user, member, current_unit(request))
         + home_campaign_tasks(request.user, current_unit(request)),
     })

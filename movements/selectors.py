@@ -7,7 +7,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from members.access import Action, policy
-from members.models import Member, MemberStatus, Unit
+from members.models import AuditEntry, Member, MemberStatus, Unit
 from movements.models import (
     Activity,
     Attendance,
@@ -97,6 +97,24 @@ def waiting_reviews(user, unit: Unit) -> int:
                                                          movement_year__state=YearState.OPEN),
                          action=Action.REVIEW_COMMITMENTS, path_field="member__unit__path")
             .filter(Q(member__unit__path__startswith=unit.path)).count())
+
+
+def first_steps(user, unit: Unit | None) -> list[dict] | None:
+    """The guided first run of a secretary new to the portal: check the member list, see the movement year
+    opened, invite the members. Each step is done by what the unit holds, not by a click; None once all are
+    done, or for someone who does not run the unit's members."""
+    if unit is None or not policy.can(user, Action.MANAGE_MEMBERS, unit):
+        return None
+    members = Member.objects.filter(unit.subtree_q("unit__path"), status=MemberStatus.ACTIVE)
+    movement_year = year_applying_to(unit)
+    steps = [
+        {"key": "members", "done": AuditEntry.objects.filter(unit.subtree_q("unit__path"),
+                                                             action__startswith="member.").exists()},
+        {"key": "year", "done": movement_year is not None and movement_year.state != YearState.DRAFT,
+         "year": movement_year, "may_open": policy.can(user, Action.MANAGE_YEAR, unit)},
+        {"key": "invite", "done": members.filter(user__isnull=False).exclude(user=user).exists()},
+    ]
+    return None if all(step["done"] for step in steps) else steps
 
 
 def home_tasks(user, member: Member | None, unit: Unit | None) -> list[dict]:
