@@ -23,7 +23,7 @@ BLOCKING = ("serious", "critical")
 MAIN_PAGES = {"/": "home", "/commitment/": "my-commitment", "/me/data/": "my-data", "/members/": "member-list",
               "/commitments/": "commitment-list", "/evidence/": "evidence-list", "/reports/": "dashboard",
               "/campaigns/": "campaign-list", "/awards/": "award-list", "/projects/": "project-list",
-              "/years/": "years", "/feedback/": "feedback-points"}
+              "/years/": "years", "/feedback/": "feedback-points", "/help/": "help"}
 
 
 def _one_of_each_kind(pages) -> list[str]:
