@@ -1,5 +1,6 @@
 """Every page of every demo persona in Chromium at phone width: axe-core (npm's, injected into the page) finds no
-serious or critical accessibility violation, and no page is wider than the 390 px screen. The pages are those the
+serious or critical accessibility violation, the first stops of the Tab key show where the focus is, and no
+page is wider than the 390 px screen. The pages are those the
 crawl of tests/test_crawl.py reaches, one of each kind (one member's page stands for every member's)."""
 
 import re
@@ -54,6 +55,20 @@ def _problems(page) -> list[str]:
                                           nodes: v.nodes.slice(0, 3).map(n => n.target.join(" "))}));
     }""")
     problems = [f"{v['id']} ({v['impact']}): {v['nodes']}" for v in result if v["impact"] in BLOCKING]
+    # The keyboard: the first stops of Tab (the skip link, the menu, the page's own controls) show their focus.
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        shown = page.evaluate("""() => {
+            const element = document.activeElement;
+            if (!element || element === document.body) return "nothing took the focus";
+            const style = getComputedStyle(element);
+            const marked = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0
+                           || style.boxShadow !== "none";
+            return marked ? "" : `no visible focus on ${element.outerHTML.slice(0, 80)}`;
+        }""")
+        if shown:
+            problems.append(shown)
+            break
     width = page.evaluate("() => document.documentElement.scrollWidth")
     if width > VIEWPORTS["phone"]["width"]:
         problems.append(f"{width} px wide")
