@@ -20,6 +20,7 @@ from tests.conftest import seed_demo
 NOT_FOLLOWED = ("/accounts/logout", "/i18n/", "/static/", "/media/", "poster", "transfer-note", "activation",
                 "export", "download", ".xlsx", ".pdf", ".json", "/reports/archive/", "/files/", "/photos/")
 PUBLIC = ("/honour/", "/y-kien/")
+STANDALONE = ("/a/", "/honour/")
 PAGES_PER_PERSONA = 500
 # Query values that only page through the same list: one of each is enough.
 FOLDED = ("page", "year", "month")
@@ -134,3 +135,8 @@ def test_no_page_a_persona_reaches_shows_a_member_outside_their_reach(demo, user
         leaks += [(url, card) for card in foreign_cards if card in text]
     assert leaks == []
     assert refused == []  # a page shows only what the person may do
+    # Every page says where one is (with the unit); the home page is the top, and the pages held out to be
+    # scanned or shown (an activity's check-in and poster, the public honour board) stand alone.
+    lost = [url for url, text in pages.items() if 'class="breadcrumb' not in text
+            and urlsplit(url).path != "/" and not url.startswith(STANDALONE) and not url.endswith("/qr/")]
+    assert lost == []
