@@ -75,12 +75,12 @@ class RowFormSet(RowsFormSet):
         return [form.cleaned_data for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
 
 
-# absolute_max: a posted TOTAL_FORMS of a million builds no more forms than a campaign may have (Django's
-# default lets 1,000 more through, seconds of work for one request).
+# absolute_max: a posted TOTAL_FORMS of a million builds twice the rows a campaign may have, not Django's default
+# of 1,000 more (seconds of work for one request); twice, so that rows over the limit can still be deleted.
 TargetFormSet = forms.formset_factory(TargetForm, formset=RowFormSet, extra=2, can_delete=True, max_num=15,
-                                      absolute_max=15, validate_max=True)
+                                      absolute_max=30, validate_max=True)
 StageFormSet = forms.formset_factory(StageForm, formset=RowFormSet, extra=1, can_delete=True, max_num=12,
-                                     absolute_max=12, validate_max=True)
+                                     absolute_max=24, validate_max=True)
 
 
 class EndorseForm(forms.ModelForm):

@@ -74,6 +74,18 @@ def help_page(request):
     })
 
 
+def _first_steps(request):
+    """The first-run guide of the working unit, until it is done: then the session remembers, and the home
+    page asks no more of it."""
+    unit, finished = current_unit(request), request.session.get("first_steps_done", [])
+    if unit is None or unit.pk in finished:
+        return None
+    steps = first_steps(request.user, unit)
+    if steps is None:
+        request.session["first_steps_done"] = [*finished, unit.pk]
+    return steps
+
+
 @login_required
 @require_GET
 def home(request):
@@ -91,7 +103,7 @@ def home(request):
         })
     member = own_member_record(request.user)
     return render(request, "home.html", {
-        "cards": cards, "member": member, "first_steps": first_steps(request.user, current_unit(request)),
+        "cards": cards, "member": member, "first_steps": _first_steps(request),
         "tasks": home_tasks(request.user, member, current_unit(request))
         + home_campaign_tasks(request.user, current_unit(request)),
     })

@@ -1,3 +1,5 @@
+from django.core.exceptions import ImproperlyConfigured
+
 from members.access import Action, policy
 from members.notifications import unread_count
 from members.selectors import current_unit as _current_unit
@@ -12,6 +14,8 @@ class UnitRights:
         self.user, self.unit, self.answers = user, unit, {}
 
     def __getitem__(self, name):
+        if name not in Action.__members__:  # a KeyError would be swallowed by the template: a typo must show
+            raise ImproperlyConfigured(f"No action {name!r} in members.access.Action")
         if name not in self.answers:
             self.answers[name] = self.unit is not None and policy.can(self.user, Action[name], self.unit)
         return self.answers[name]

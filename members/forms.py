@@ -32,7 +32,8 @@ class ManyChoiceField(forms.ModelMultipleChoiceField):
 
 class RowsFormSet(forms.BaseFormSet):
     """Rows of a form (pledges, criteria, targets, stages), with the refusals in words the portal translates.
-    Give the factory max_num, absolute_max and validate_max: a forged row count builds no more forms than that."""
+    Give the factory max_num, validate_max and an absolute_max of twice max_num: a forged row count builds no
+    more forms than that."""
 
     default_error_messages = {
         "too_many_forms": ngettext_lazy("Please keep to at most %(num)d row.", "Please keep to at most %(num)d rows.",

@@ -94,9 +94,10 @@ class BasePledgeFormSet(RowsFormSet):
         return [form.cleaned_data for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
 
 
-# A year's commitment holds a few pledges; the bounds keep a forged TOTAL_FORMS from building thousands of forms.
+# A year's commitment holds a few pledges; the bounds keep a forged TOTAL_FORMS from building thousands of forms
+# (absolute_max twice max_num: rows over the limit can still be posted in order to delete them).
 PledgeFormSet = forms.formset_factory(PledgeForm, formset=BasePledgeFormSet, extra=3, can_delete=True, max_num=30,
-                                      absolute_max=30, validate_max=True)
+                                      absolute_max=60, validate_max=True)
 
 
 class ReturnForm(forms.Form):
@@ -226,7 +227,7 @@ class BaseCriterionFormSet(RowsFormSet):
 
 
 CriterionFormSet = forms.formset_factory(CriterionForm, formset=BaseCriterionFormSet, extra=2, can_delete=True,
-                                         max_num=40, absolute_max=40, validate_max=True)
+                                         max_num=40, absolute_max=80, validate_max=True)
 
 
 class AmendmentForm(forms.ModelForm):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from members import audit
 from members.access import Action, policy
 from members.models import AuditEntry, Member, MemberStatus, Unit
 from movements.models import (
@@ -99,6 +100,9 @@ def waiting_reviews(user, unit: Unit) -> int:
             .filter(Q(member__unit__path__startswith=unit.path)).count())
 
 
+LIST_WORK = (audit.MEMBER_CREATED, audit.MEMBER_UPDATED, audit.MEMBERS_IMPORTED)
+
+
 def first_steps(user, unit: Unit | None) -> list[dict] | None:
     """The guided first run of a secretary new to the portal: check the member list, see the movement year
     opened, invite the members. Each step is done by what the unit holds, not by a click; None once all are
@@ -106,12 +110,14 @@ def first_steps(user, unit: Unit | None) -> list[dict] | None:
     if unit is None or not policy.can(user, Action.MANAGE_MEMBERS, unit):
         return None
     members = Member.objects.filter(unit.subtree_q("unit__path"), status=MemberStatus.ACTIVE)
-    movement_year = year_applying_to(unit)
+    # The list has been worked on by its officers: members added, corrected or imported (a member's own
+    # profile, an account opened or a transfer does not count).
+    worked_on = AuditEntry.objects.filter(unit.subtree_q("unit__path"), action__in=LIST_WORK).exists()
+    open_year = years_applying_to(unit).filter(state=YearState.OPEN).first()
     steps = [
-        {"key": "members", "done": AuditEntry.objects.filter(unit.subtree_q("unit__path"),
-                                                             action__startswith="member.").exists()},
-        {"key": "year", "done": movement_year is not None and movement_year.state != YearState.DRAFT,
-         "year": movement_year, "may_open": policy.can(user, Action.MANAGE_YEAR, unit)},
+        {"key": "members", "done": worked_on},
+        {"key": "year", "done": open_year is not None, "year": open_year,
+         "may_open": policy.can(user, Action.MANAGE_YEAR, unit)},
         {"key": "invite", "done": members.filter(user__isnull=False).exclude(user=user).exists()},
     ]
     return None if all(step["done"] for step in steps) else steps

@@ -139,6 +139,7 @@ def test_a_backup_taken_while_people_write_is_one_moment_of_the_database(tree, t
     writer.start()
     try:
         while len(written) < 3:  # the writer is at work before the backup starts
+            assert writer.is_alive(), "the writer stopped before the backup began"
             time.sleep(0.01)
         before = len(written)
         out = io.StringIO()

@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from members.models import Member, Unit
+from members.models import Member, Unit, UnitKind
 from tests.conftest import seed_demo
 
 # Pages that render a file (slow, and not HTML) or end the session are not followed.
@@ -73,12 +73,12 @@ def _crawl(client: Client, start: str = "/", tampered=None, refused=None):
     """Every page reachable from ``start``; the crawl must end by itself, within the bound. Links that answer
     403 go into ``refused`` with the page that showed them (typed-in values excepted: those should be refused)."""
     seen, queue, pages, kinds = {start}, deque([(start, None)]), {}, Counter()
-    typed = {f"{name}={value}" for name, values in (tampered or {}).items() for value in values}
+    typed = {(name, value) for name, values in (tampered or {}).items() for value in values}
     while queue:
         assert len(pages) < PAGES_PER_PERSONA, f"more than {PAGES_PER_PERSONA} pages: {list(queue)[:10]}"
         url, shown_on = queue.popleft()
         response = client.get(url)
-        if response.status_code == 403 and refused is not None and not any(value in url for value in typed):
+        if response.status_code == 403 and refused is not None and not typed & set(parse_qsl(urlsplit(url).query)):
             refused.append((url, shown_on))
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
@@ -121,9 +121,14 @@ def test_no_page_a_persona_reaches_shows_a_member_outside_their_reach(demo, user
     client = Client()
     client.force_login(get_user_model().objects.get(username=username))
     Member.objects.filter(user__username=username).update(notice_accepted_at=timezone.now())
-    # Another branch and the city union at the top, typed into every unit filter.
-    tampered = {"unit": [str(pk) for pk in Unit.objects.exclude(path__startswith=inside.path)
-                         .filter(depth__lte=inside.depth).order_by("depth", "pk").values_list("pk", flat=True)[:3]]}
+    # Typed into every unit filter: a unit beside the person's own (another branch, another grassroots union), a
+    # branch elsewhere, and the city union at the top.
+    others = Unit.objects.exclude(path__startswith=inside.path).exclude(path__in=inside.ancestor_paths())
+    beside = others.filter(depth=inside.depth, path__startswith=inside.path[:-Unit.steplen]).order_by("path").first()
+    elsewhere = others.filter(kind=UnitKind.BRANCH).order_by("-path").first()
+    top = Unit.objects.get(depth=1)
+    assert beside and elsewhere
+    tampered = {"unit": [str(unit.pk) for unit in (beside, elsewhere, top)]}
     refused = []
     pages = _crawl(client, tampered=tampered, refused=refused)
     assert len(pages) > 40, sorted(pages)

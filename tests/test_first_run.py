@@ -8,6 +8,7 @@ from django.utils import timezone
 from members import services as member_services
 from members.models import Member
 from movements import services as movement_services
+from movements.models import MovementYear, YearState
 from tests.conftest import client_for
 from tests.factories import UserFactory
 from tests.movements.helpers import year_dates
@@ -31,7 +32,13 @@ def test_the_guide_ticks_each_step_from_what_the_unit_holds_and_then_goes(secret
                                            gender="male", is_union_member=True)
     assert [step["done"] for step in _guide(client)] == [True, False, False]
 
-    today = timezone.localdate()  # the sector opens its year
+    today = timezone.localdate()
+    last = movement_services.year_open(actor=superuser, unit=tree.sector, year=today.year - 1,
+                                       **year_dates(today.replace(year=today.year - 1)))
+    MovementYear.objects.filter(pk=last.pk).update(state=YearState.CLOSED)  # last year's, over
+    assert [step["done"] for step in _guide(client)] == [True, False, False]
+
+    # the sector opens this year
     year = movement_services.year_open(actor=superuser, unit=tree.sector, year=today.year, **year_dates(today))
     movement_services.year_publish(actor=superuser, movement_year=year)
     assert [step["done"] for step in _guide(client)] == [True, True, False]

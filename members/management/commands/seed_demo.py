@@ -28,6 +28,8 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             # Fresh statistics for the planner: a table emptied by a TRUNCATE (a flush, a test) keeps "0 rows"
             # until autovacuum comes by, and PostgreSQL then joins thousands of rows by nested loops for minutes.
+            # The portal's own tables only: a deployment's user may not own the rest.
+            tables = connection.introspection.django_table_names(only_existing=True)
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("ANALYZE " + ", ".join(map(connection.ops.quote_name, tables)))  # nosec B608
         self.stdout.write(f"Demo accounts: admin, thanhdoan, thuongvu, bithu, bithu2, doanvien / {DEMO_PASSWORD}")
