@@ -11,8 +11,10 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.models import FeedbackPoint
 from members.models import Member
 from tests.browser.conftest import SCREENSHOTS, VIEWPORTS
 from tests.conftest import seed_demo
@@ -81,6 +83,29 @@ def _photograph(page, name):
     page.set_viewport_size(VIEWPORTS["desktop"])
     page.screenshot(path=str(SCREENSHOTS / f"{name}-desktop.png"), full_page=True)
     page.set_viewport_size(VIEWPORTS["phone"])
+
+
+def test_every_public_page_is_accessible_and_fits_a_phone(chromium, live_server, browser_settings):
+    """The pages of people without an account: signing in, a forgotten password, the honour board, and the
+    form a citizen opens from a feedback point's QR code."""
+    seed_demo()
+    point = FeedbackPoint.objects.filter(is_open=True).order_by("pk").first()
+    urls = {"login": reverse("login"), "password-reset": reverse("password_reset"),
+            "honour-board": reverse("campaigns:honour_board"),
+            "feedback-form": reverse("campaigns:feedback_public", args=[point.token])}
+    context = chromium.new_context(viewport=VIEWPORTS["phone"], locale="vi-VN", base_url=live_server.url)
+    page = context.new_page()
+    failures = {}
+    try:
+        for name, url in urls.items():
+            assert page.goto(url).ok, url
+            problems = _problems(page)
+            if problems:
+                failures[url] = problems
+            _photograph(page, f"page-public-{name}")
+    finally:
+        context.close()
+    assert failures == {}
 
 
 @pytest.mark.timeout(900)  # the city committee's walk is long; a hang still ends
