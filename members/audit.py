@@ -103,8 +103,10 @@ def record(
 def entries_about(*querysets):
     """The entries whose target is any row of the given querysets, one subquery per model."""
     condition = models.Q(pk__in=[])
+    # One query for all the content types not yet in Django's cache, not one per model.
+    types = ContentType.objects.get_for_models(*(queryset.model for queryset in querysets))
     for queryset in querysets:
-        condition |= models.Q(target_type=ContentType.objects.get_for_model(queryset.model),
+        condition |= models.Q(target_type=types[queryset.model],
                               target_id__in=queryset.annotate(key=Cast("pk", models.CharField())).values("key"))
     return AuditEntry.objects.filter(condition)
 
