@@ -64,7 +64,7 @@ def healthz(request):
 @login_required
 @require_GET
 def help_page(request):
-    """A short help per role; the person's own roles come first and open."""
+    """A short help per role; the parts of the person's own roles are open, the others a click away."""
     roles = {grant.role for grant in policy.grants(request.user)}
     everything = request.user.is_superuser
     return render(request, "help.html", {

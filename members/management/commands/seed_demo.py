@@ -26,8 +26,9 @@ class Command(BaseCommand):
             result = load_scale()
             self.stdout.write(f"City scale: {result['units']} units, {result['members_created']} members added.")
         if connection.vendor == "postgresql":
-            # Fresh statistics for the planner: a table emptied by a TRUNCATE (a flush, a test) keeps "0 rows"
-            # until autovacuum comes by, and PostgreSQL then joins thousands of rows by nested loops for minutes.
+            # Fresh statistics for the planner: a table whose pages hold only dead rows (rolled-back work, a
+            # flush) may have been analysed as "0 rows", and PostgreSQL then joins the thousands just loaded by
+            # nested loops, for minutes.
             # The portal's own tables only: a deployment's user may not own the rest.
             tables = connection.introspection.django_table_names(only_existing=True)
             with connection.cursor() as cursor:
