@@ -104,6 +104,15 @@ def _crawl(client: Client, start: str = "/", tampered=None, refused=None):
     return pages
 
 
+def signed_in(username: str) -> Client:
+    """A client signed in as the demo persona, past the notice on personal data (which would hold every page)."""
+    user = get_user_model().objects.get(username=username)
+    Member.objects.filter(user=user).update(notice_accepted_at=timezone.now())
+    client = Client()
+    client.force_login(user)
+    return client
+
+
 @pytest.fixture
 def demo(db):
     seed_demo()
@@ -121,9 +130,7 @@ def test_no_page_a_persona_reaches_shows_a_member_outside_their_reach(demo, user
     foreign_names = {name for name in outside.values_list("full_name", flat=True) if name not in names_inside}
     foreign_cards = {card for card in outside.values_list("card_number", flat=True) if card}
     assert len(foreign_names) > 20
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
-    Member.objects.filter(user__username=username).update(notice_accepted_at=timezone.now())
+    client = signed_in(username)
     # Typed into every unit filter: a unit beside the person's own (another branch, another grassroots union), a
     # branch elsewhere, and the city union at the top.
     others = Unit.objects.exclude(path__startswith=inside.path).exclude(path__in=inside.ancestor_paths())

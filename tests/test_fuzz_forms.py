@@ -7,17 +7,13 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import Resolver404, resolve
-from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from members.models import Member
 from tests.conftest import seed_demo
-from tests.test_crawl import _crawl
+from tests.test_crawl import _crawl, signed_in
 
 # Forms that would end the session or the test's own footing, and those that render a whole report or list as
 # a file (seconds each; their parameters are fuzzed in tests/reports/test_reports.py's refusals).
@@ -66,9 +62,7 @@ class Forms(HTMLParser):
 
 
 def _forms_of(username):
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
-    Member.objects.filter(user__username=username).update(notice_accepted_at=timezone.now())
+    client = signed_in(username)
     forms = {}
     for url, text in _crawl(client).items():
         parser = Forms(url)

@@ -9,16 +9,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from campaigns.models import FeedbackPoint
-from members.models import Member
 from tests.browser.conftest import SCREENSHOTS, VIEWPORTS
 from tests.conftest import seed_demo
-from tests.test_crawl import _crawl
+from tests.test_crawl import _crawl, signed_in
 
 AXE = (Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js").read_text(encoding="utf-8")
 BLOCKING = ("serious", "critical")
@@ -37,15 +33,13 @@ def _one_of_each_kind(pages) -> list[str]:
     return sorted(kinds.values())
 
 
-def _signed_in_context(chromium, live_server, username):
-    user = get_user_model().objects.get(username=username)
-    Member.objects.filter(user=user).update(notice_accepted_at=timezone.now())
-    client = Client()
-    client.force_login(user)
+def _phone_context(chromium, live_server, client=None):
+    """A phone-sized browser; with a test client's session cookie, signed in as its person."""
     context = chromium.new_context(viewport=VIEWPORTS["phone"], locale="vi-VN", base_url=live_server.url)
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
-                          "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
-    return client, context
+    if client is not None:
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "url": live_server.url,
+                              "value": client.cookies[settings.SESSION_COOKIE_NAME].value}])
+    return context
 
 
 def _problems(page) -> list[str]:
@@ -85,6 +79,23 @@ def _photograph(page, name):
     page.set_viewport_size(VIEWPORTS["phone"])
 
 
+def _walk(context, urls, photographs) -> dict[str, list[str]]:
+    """Open each page and check it; photograph those named in ``photographs`` (url: name). The problems by page."""
+    page = context.new_page()
+    failures = {}
+    try:
+        for url in urls:
+            assert page.goto(url).ok, url
+            problems = _problems(page)
+            if problems:
+                failures[url] = problems
+            if url in photographs:
+                _photograph(page, photographs[url])
+    finally:
+        context.close()
+    return failures
+
+
 def test_every_public_page_is_accessible_and_fits_a_phone(chromium, live_server, browser_settings):
     """The pages of people without an account: signing in, a forgotten password, the honour board, and the
     form a citizen opens from a feedback point's QR code."""
@@ -93,18 +104,8 @@ def test_every_public_page_is_accessible_and_fits_a_phone(chromium, live_server,
     urls = {"login": reverse("login"), "password-reset": reverse("password_reset"),
             "honour-board": reverse("campaigns:honour_board"),
             "feedback-form": reverse("campaigns:feedback_public", args=[point.token])}
-    context = chromium.new_context(viewport=VIEWPORTS["phone"], locale="vi-VN", base_url=live_server.url)
-    page = context.new_page()
-    failures = {}
-    try:
-        for name, url in urls.items():
-            assert page.goto(url).ok, url
-            problems = _problems(page)
-            if problems:
-                failures[url] = problems
-            _photograph(page, f"page-public-{name}")
-    finally:
-        context.close()
+    failures = _walk(_phone_context(chromium, live_server), urls.values(),
+                     {url: f"page-public-{name}" for name, url in urls.items()})
     assert failures == {}
 
 
@@ -112,22 +113,11 @@ def test_every_public_page_is_accessible_and_fits_a_phone(chromium, live_server,
 @pytest.mark.parametrize("username", ["doanvien", "bithu", "thuongvu", "thanhdoan"])
 def test_every_page_is_accessible_and_fits_a_phone(chromium, live_server, browser_settings, username):
     seed_demo()
-    client, context = _signed_in_context(chromium, live_server, username)
+    client = signed_in(username)
     urls = _one_of_each_kind(_crawl(client))
     assert len(urls) > 15, urls
-    page = context.new_page()
-    failures = {}
-    try:
-        for url in urls:
-            response = page.goto(url)
-            assert response.ok, url
-            problems = _problems(page)
-            if problems:
-                failures[url] = problems
-            if url in MAIN_PAGES:
-                _photograph(page, f"page-{username}-{MAIN_PAGES[url]}")
-    finally:
-        context.close()
+    failures = _walk(_phone_context(chromium, live_server, client), urls,
+                     {url: f"page-{username}-{name}" for url, name in MAIN_PAGES.items()})
     by_rule = {}
     for url, problems in failures.items():
         for problem in problems:
