@@ -204,3 +204,54 @@ def load_demo_feedback(*, today: datetime.date | None = None) -> bool:
                 services.feedback_move(actor=secretary, feedback=feedback, name="hide",
                                        reason="Quảng cáo, lời lẽ thô tục")
     return True
+
+
+@transaction.atomic
+def load_scale_campaign(*, today: datetime.date | None = None) -> int:
+    """A city-wide campaign for the benchmark tree (members.demo.load_scale): launched by the city union, every
+    scale branch registered and approved, with two progress reports each; the leaderboard then ranks them all.
+    Bulk inserts; returns the registrations added (none when it is there already)."""
+    from campaigns.models import (
+        ProgressFigure,
+        ProgressReport,
+        Registration,
+        RegistrationFigure,
+        RegistrationState,
+    )
+
+    today = today or timezone.localdate()
+    branches = list(Unit.objects.filter(code__startswith="scale-", kind="branch").order_by("path"))
+    if not branches:
+        return 0
+    city = Unit.objects.get(path=branches[0].path[:Unit.steplen])
+    title = f"Thi đua cao điểm cải cách hành chính toàn thành phố năm {today.year}"
+    if Campaign.objects.filter(unit=city, title=title).exists():
+        return 0
+    admin = get_user_model().objects.get(username="admin")
+    campaign = _campaign(admin, city, "autumn_winter", title=title, starts_on=today - 60 * DAY,
+                         ends_on=today + 30 * DAY)
+    targets = list(campaign.targets.all())
+    # Demo data, seeded to come out the same every time.
+    rng = random.Random(7)  # nosec B311
+    now = timezone.now()
+    registrations = Registration.objects.bulk_create([
+        Registration(campaign=campaign, kind=RecipientKind.UNIT, unit=branch, state=RegistrationState.APPROVED,
+                     note=f"{branch.name} đăng ký thực hiện đầy đủ các chỉ tiêu.", submitted_at=now, decided_at=now,
+                     submitted_by=admin, created_by=admin)
+        for branch in branches], batch_size=1000)
+    pledged = {(registration.pk, target.pk): Decimal(rng.randint(5, 40))
+               for registration in registrations for target in targets}
+    RegistrationFigure.objects.bulk_create([
+        RegistrationFigure(registration_id=registration_id, target_id=target_id, pledged=value)
+        for (registration_id, target_id), value in pledged.items()], batch_size=5000)
+    for days_ago, share in ((40, 0.3), (10, 0.35)):
+        reports = ProgressReport.objects.bulk_create([
+            ProgressReport(registration=registration, reported_on=today - days_ago * DAY, created_by=admin,
+                           text="Các đoàn viên đã triển khai theo kế hoạch, có xác nhận của khoa, phòng.")
+            for registration in registrations], batch_size=1000)
+        ProgressFigure.objects.bulk_create([
+            ProgressFigure(report=report, target=target, value=(pledged[report.registration_id, target.pk]
+                                                                 * Decimal(share * rng.uniform(0.6, 1.3))
+                                                                 ).quantize(Decimal(1)))
+            for report in reports for target in targets], batch_size=5000)
+    return len(registrations)

@@ -5,20 +5,23 @@ the reader may see, with the ranks of the whole field."""
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils import timezone
 
 from campaigns import scoring
 from campaigns.models import (
     Campaign,
     ProgressFigure,
+    RecipientKind,
     Registration,
     RegistrationFigure,
     RegistrationState,
     Target,
 )
+from reports import caching
 
 
 @dataclass
@@ -76,3 +79,34 @@ def campaign_standings(campaign: Campaign, *, until: datetime.date | None = None
             standing.rank = rank
     standings.sort(key=lambda s: (s.registration.kind, s.rank, s.registration.registrant_name))
     return targets, standings
+
+
+@dataclass(frozen=True)
+class Registrant:
+    """What a page shows of a ranked registration. The cached standings carry this instead of the model: reading
+    thousands of model instances back from the cache takes longer than ranking them again."""
+
+    pk: int
+    kind: str
+    registrant_name: str
+    unit_name: str
+
+    @classmethod
+    def of(cls, registration: Registration) -> "Registrant":
+        return cls(registration.pk, registration.kind, registration.registrant_name, registration.unit.name)
+
+    def get_kind_display(self) -> str:
+        return RecipientKind(self.kind).label
+
+
+def standings_today(campaign: Campaign) -> tuple[list[Target], list[Standing]]:
+    """The standings as pages show them today, kept in the cache until the portal's data changes; each
+    standing's ``registration`` is a Registrant."""
+    today = timezone.localdate()
+
+    def rank():
+        targets, standings = campaign_standings(campaign, today=today)
+        return targets, [replace(standing, registration=Registrant.of(standing.registration))
+                         for standing in standings]
+
+    return caching.cached("standings", (campaign.pk, today), rank)

@@ -254,3 +254,118 @@ def load_demo_solutions(*, today: datetime.date) -> None:
         if index == 0:
             collective_evaluate(actor=committee, collective=collective, recognised=True,
                                 note="Hoạt động đều đặn, được người bệnh ghi nhận.")
+
+
+def _chunks(iterable, size: int):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+@transaction.atomic
+def load_scale_year(*, today: datetime.date | None = None, chunk: int = 2000) -> dict:
+    """The year's work of the benchmark tree (members.demo.load_scale): each scale sector opens this year, nine
+    members in ten register (in every state, most approved) with a pledge per responsibility and evidence on the
+    approved ones; every branch has a youth project, every grassroots union two activities with attendance and an
+    initiative. Bulk inserts, so that the metro scale loads in minutes; skipped for sectors already loaded."""
+    from django.contrib.auth import get_user_model
+
+    today = today or timezone.localdate()
+    admin = get_user_model().objects.get(username="admin")
+    # Demo data, seeded to come out the same every time.
+    rng = random.Random(2026)  # nosec B311
+    now = timezone.now()
+    loaded = {"commitments": 0, "pledges": 0, "evidence": 0}
+    sectors = Unit.objects.filter(code__startswith="scale-s", kind="sector").exclude(
+        movement_years__year=today.year).order_by("path")
+    for sector in sectors:
+        movement_year = year_open(
+            actor=admin, unit=sector, year=today.year,
+            registration_opens=datetime.date(today.year, 1, 1), registration_closes=today + datetime.timedelta(30),
+            evidence_opens=datetime.date(today.year, 1, 1), evidence_closes=today + datetime.timedelta(30),
+            evaluation_opens=today + datetime.timedelta(31), evaluation_closes=today + datetime.timedelta(50))
+        MovementYear.objects.filter(pk=movement_year.pk).update(state=YearState.OPEN)
+        criteria = {}
+        for criterion in Criterion.objects.filter(movement_year=movement_year):
+            if criterion.applies_to_sector(sector.sector):
+                criteria.setdefault(criterion.responsibility, []).append(criterion)
+        members = (Member.objects.filter(unit__path__startswith=sector.path, status=MemberStatus.ACTIVE)
+                   .order_by("pk").values_list("pk", flat=True))
+        for member_ids in _chunks(members.iterator(chunk_size=chunk), chunk):
+            states = [rng.choice(STATE_SPREAD) for _member in member_ids]
+            commitments = Commitment.objects.bulk_create([
+                Commitment(member_id=member_id, movement_year=movement_year, state=state,
+                           submitted_at=now if state != CommitmentState.DRAFT else None)
+                for member_id, state in zip(member_ids, states, strict=True) if state is not None])
+            pledges = Pledge.objects.bulk_create([
+                Pledge(commitment=commitment, criterion=rng.choice(criteria[responsibility]), text=text,
+                       target_kind=kind, target_value=value, target_unit=target_unit,
+                       due_date=datetime.date(today.year, 12, 15))
+                for commitment in commitments
+                for responsibility, texts in PLEDGE_TEXTS.items()
+                for text, kind, value, target_unit in [rng.choice(texts)]])
+            evidence = Evidence.objects.bulk_create([
+                Evidence(pledge=pledge, done_on=today - datetime.timedelta(days=30 * months_ago),
+                         value_reached=1 if pledge.target_kind == TargetKind.NUMBER else None,
+                         description=f"Thực hiện trong tháng {(today - datetime.timedelta(30 * months_ago)).month}",
+                         state=rng.choice([EvidenceState.VERIFIED] * 3 + [EvidenceState.PENDING]))
+                for pledge in pledges if pledge.commitment.state == CommitmentState.APPROVED
+                for months_ago in range(rng.randint(1, 2), 0, -1)])
+            loaded["commitments"] += len(commitments)
+            loaded["pledges"] += len(pledges)
+            loaded["evidence"] += len(evidence)
+    loaded.update(_scale_solutions(rng, today=today))
+    return loaded
+
+
+def _scale_solutions(rng: random.Random, *, today: datetime.date) -> dict:
+    """A project per scale branch, two activities with attendance and an initiative per scale grassroots union."""
+    from movements.models import Activity, Attendance, AttendanceMethod, Initiative, YouthProject
+
+    branches = list(Unit.objects.filter(code__startswith="scale-", kind="branch").exclude(
+        youth_projects__year=today.year).order_by("path"))
+    states = ["proposed", "approved", "in_progress", "completed", "accepted", "in_progress"]
+    projects = []
+    for branch in branches:
+        title, kind = rng.choice(DEMO_PROJECTS)[:2]
+        state = rng.choice(states)
+        accepted = state == "accepted"
+        projects.append(YouthProject(
+            unit=branch, year=today.year, kind=kind, title=title, goal="Phục vụ người dân và người bệnh tốt hơn.",
+            place=branch.name, starts_on=datetime.date(today.year, 3, 1), ends_on=datetime.date(today.year, 11, 30),
+            budget=rng.randint(5, 50) * 1_000_000, promised_beneficiaries=rng.randint(50, 500),
+            promised_volunteer_hours=rng.randint(20, 200), promised_value=rng.randint(5, 80) * 1_000_000,
+            state=state, final_beneficiaries=rng.randint(50, 500) if accepted else None,
+            final_volunteer_hours=rng.randint(20, 200) if accepted else None,
+            final_value=rng.randint(5, 80) * 1_000_000 if accepted else None))
+    YouthProject.objects.bulk_create(projects, batch_size=1000)
+    grassroots = list(Unit.objects.filter(code__startswith="scale-", kind="grassroots").exclude(
+        activities__year=today.year).order_by("path"))
+    activities, attendances, initiatives = 0, 0, 0
+    for union in grassroots:
+        members = list(Member.objects.filter(unit__path__startswith=union.path, status=MemberStatus.ACTIVE)
+                       .order_by("pk").values_list("pk", flat=True)[:200])
+        created = Activity.objects.bulk_create([
+            Activity(unit=union, year=today.year, kind=kind, title=title, organiser=union.name,
+                     starts_at=timezone.now() - datetime.timedelta(days=days_ago), place="Hội trường")
+            for kind, title, days_ago in [("talk", "Nói chuyện chuyên đề đạo đức nghề nghiệp", 60),
+                                          ("seminar", "Hội thảo cải cách hành chính", 20)]])
+        attendances += len(Attendance.objects.bulk_create([
+            Attendance(activity=activity, member_id=member_id, method=AttendanceMethod.QR)
+            for activity in created for member_id in rng.sample(members, min(40, len(members)))]))
+        activities += len(created)
+        if members:
+            state = rng.choice(["submitted", "under_review", "recognised", "applied"])
+            Initiative.objects.create(
+                unit=union, year=today.year, kind="initiative", submitted_by_id=members[0],
+                title=f"Sáng kiến rút ngắn thời gian xử lý hồ sơ – {union.name}",
+                problem="Hồ sơ phải qua nhiều bước chuyển tay.", solution="Tiếp nhận và trả kết quả một cửa.",
+                state=state, level=rng.choice(["grassroots", "sector"]) if state in ("recognised", "applied") else "")
+            initiatives += 1
+    return {"projects": len(projects), "activities": activities, "attendances": attendances,
+            "initiatives": initiatives}

@@ -2,6 +2,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from members.access import Action, policy
+from members.filters import UnitDrillDownFilterSet
 from members.models import Unit
 from members.selectors import current_unit
 from movements.models import ProjectKind, ProjectState, YouthProject
@@ -15,7 +16,7 @@ def _units(request):
     return units.filter(unit.subtree_q()) if unit is not None else units
 
 
-class ProjectFilter(django_filters.FilterSet):
+class ProjectFilter(UnitDrillDownFilterSet):
     year = django_filters.NumberFilter(label=_("Year"))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ProjectKind.choices, empty_label=_("Any kind"))
     state = django_filters.ChoiceFilter(label=_("State"), choices=ProjectState.choices, empty_label=_("Any state"))

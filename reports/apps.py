@@ -8,4 +8,6 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         # The audit actions are registered where the services that record them live.
-        from reports import services  # noqa: F401
+        from reports import caching, services  # noqa: F401
+
+        caching.install()

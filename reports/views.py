@@ -20,7 +20,7 @@ from members.access import Action, policy
 from members.forms import add_service_errors
 from members.selectors import visible_ancestors, working_unit
 from movements.uploads import stored_file_response
-from reports import selectors, services
+from reports import caching, selectors, services
 from reports.charts import figure_charts
 from reports.exporters import LIST_EXPORTERS
 from reports.figures import SUB_UNIT_SORTS, unit_figures
@@ -45,7 +45,8 @@ def _report_unit(request):
 def dashboard(request):
     unit = _report_unit(request)
     year = _year(request)
-    figures = unit_figures(request.user, unit, year)
+    figures = caching.cached("figures", (request.user.pk, unit.pk, year),
+                             lambda: unit_figures(request.user, unit, year))
     sort = request.GET.get("sort", "name")
     rows = sorted(figures.sub_units, key=SUB_UNIT_SORTS.get(sort, SUB_UNIT_SORTS["name"]))
     return render(request, "reports/dashboard.html", {

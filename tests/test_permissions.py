@@ -65,6 +65,7 @@ OWNER_ONLY_IN_C = row(LOGIN, 404, 404, 404, 404, 403, 403, 403)
 MATRIX = [
     ("home", None, "get", SIGNED_IN),
     ("healthz", None, "get", ALL_200),
+    ("robots", None, "get", ALL_200),
     ("help", None, "get", SIGNED_IN),
     ("login", None, "get", row(200, 302, 302, 302, 302, 302, 302, 302)),
     ("logout", None, "get", row(405, 405, 405, 405, 405, 405, 405, 405)),

@@ -24,6 +24,14 @@ def test_healthz_answers_ok(db, client):
     assert (response.status_code, response.content) == (200, b"ok")
 
 
+def test_robots_txt_opens_the_honour_board_only_and_costs_no_query(db, client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/robots.txt")
+    lines = response.content.decode().splitlines()
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Disallow: /" in lines and f"Allow: {reverse('campaigns:honour_board')}" in lines
+
+
 def test_healthz_answers_503_without_a_database(db, client, monkeypatch):
     class Unreachable:
         def cursor(self):

@@ -17,7 +17,7 @@ from campaigns.catalogue import COORDINATION_RULE, TEMPLATES, TEMPLATES_BY_KEY
 from campaigns.forms import CampaignForm, EndorseForm, LaunchForm, StageFormSet, TargetFormSet
 from campaigns.models import CampaignState, RegistrationState, ReviewKind
 from campaigns.services import CAMPAIGN_FIELDS, may_follow
-from campaigns.standings import campaign_standings
+from campaigns.standings import standings_today
 from campaigns.views.base import get_campaign, get_campaign_to_manage, visible_standings
 from members.access import Action, policy
 from members.forms import add_service_errors
@@ -34,6 +34,8 @@ __all__ = [
     "campaign_list",
     "campaign_registrations",
 ]
+
+LEADERBOARD_PAGE_SIZE = 100
 
 
 @login_required
@@ -127,8 +129,8 @@ def _campaign_page(request, campaign, *, endorse_form=None, launch_form=None):
     stages = list(campaign.stages.all())
     behind = []
     if running:
-        _targets, standings = campaign_standings(campaign, today=today)
-        behind = [standing for standing in visible_standings(user, standings) if standing.lagging]
+        _targets, standings = standings_today(campaign)
+        behind = [standing for standing in visible_standings(user, campaign, standings) if standing.lagging]
     registrations = selectors.registrations_for(user, campaign)
     reviews = list(campaign.reviews.select_related("stage"))
     reviewed_stage_ids = {review.stage_id for review in reviews}
@@ -202,10 +204,13 @@ def campaign_launch(request, pk):
 def campaign_leaderboard(request, pk):
     campaign = get_campaign(request.user, pk)
     today = timezone.localdate()
-    targets, standings = campaign_standings(campaign, today=today)
+    targets, standings = standings_today(campaign)
+    # A city-wide campaign ranks hundreds of branches: a page at a time, each row with its rank in the whole field.
+    page = Paginator(visible_standings(request.user, campaign, standings), LEADERBOARD_PAGE_SIZE).get_page(
+        request.GET.get("page"))
     return render(request, "campaigns/leaderboard.html", {
         "campaign": campaign, "ancestors": selectors.crumbs(request.user, campaign.unit), "targets": targets,
-        "standings": visible_standings(request.user, standings), "field_size": len(standings), "today": today,
+        "standings": page.object_list, "page": page, "field_size": len(standings), "today": today,
         "running": campaign.state == CampaignState.LAUNCHED,
     })
 

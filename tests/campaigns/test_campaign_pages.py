@@ -91,7 +91,7 @@ def test_a_secretary_registers_the_branch_from_the_page(campaign, secretary, tre
 def test_the_page_flags_registrants_behind_pace(campaign, approved_a, secretary, grassroots_committee):
     report(secretary, approved_a, 1, 40)
     page = client_for(grassroots_committee).get(reverse("campaigns:campaign", args=[campaign.pk]))
-    assert [standing.registration for standing in page.context["behind"]] == [approved_a]
+    assert [standing.registration.pk for standing in page.context["behind"]] == [approved_a.pk]
 
 
 def _branches(tree, start, count):
@@ -174,3 +174,25 @@ def test_the_committee_holds_a_review_from_its_page(campaign, approved_a, secret
     final = client.get(reverse("campaigns:review_create", args=[campaign.pk])).context["form"]
     # Who has not met every target cannot be put up for a higher award.
     assert "proposed_higher" not in [value for value, _label in final.fields[f"outcome_{approved_a.pk}"].choices]
+
+
+def test_the_leaderboard_comes_a_page_at_a_time_and_follows_each_approval(campaign, approved_a, sibling_secretary,
+                                                                            grassroots_committee, tree, monkeypatch):
+    from campaigns.views import campaigns as campaign_views
+
+    monkeypatch.setattr(campaign_views, "LEADERBOARD_PAGE_SIZE", 1)
+    client = client_for(grassroots_committee)
+    url = reverse("campaigns:leaderboard", args=[campaign.pk])
+    first = client.get(url)
+    assert [standing.registration.pk for standing in first.context["standings"]] == [approved_a.pk]
+    assert (first.context["field_size"], first.context["page"].paginator.num_pages) == (1, 1)
+
+    approved_b = services.registration_move(actor=grassroots_committee, name="approve", registration=register_unit(
+        sibling_secretary, campaign, tree.branch_b))
+    second_page = client.get(url, {"page": 2})  # the cached ranking gave way to the new one
+    assert (second_page.context["field_size"], second_page.context["page"].number) == (2, 2)
+    assert {standing.registration.pk for standing in second_page.context["standings"]} <= {approved_a.pk,
+                                                                                             approved_b.pk}
+    shown = {standing.registration.pk for number in (1, 2)
+             for standing in client.get(url, {"page": number}).context["standings"]}
+    assert shown == {approved_a.pk, approved_b.pk}

@@ -145,3 +145,20 @@ def test_a_member_edits_their_contact_details(member_user):
 def test_the_export_link_follows_the_filters_of_the_results(secretary, member_in_a):
     response = client_for(secretary).get(reverse("members:list"), {"q": "khoa"}, HTTP_HX_REQUEST="true")
     assert f'{reverse("members:export")}?q=khoa' in response.content.decode()
+
+
+def test_the_unit_filter_offers_the_way_down_and_accepts_any_unit_of_the_subtree(city_committee, tree, member_in_a):
+    client = client_for(city_committee)
+
+    def offered(**query):
+        response = client.get(reverse("members:list"), query)
+        return response, [label for value, label in response.context["filter"].form.fields["unit"].widget.choices
+                          if value]
+
+    _page, labels = offered()
+    assert labels == [tree.city.name, tree.sector.name]  # not every branch of a city at once
+    _page, labels = offered(unit=tree.g1.pk)
+    assert labels == [tree.city.name, tree.sector.name, tree.g1.name, tree.branch_a.name, tree.branch_b.name]
+    page, labels = offered(unit=tree.branch_a.pk)  # a link naming a branch straight away
+    assert labels == [tree.city.name, tree.sector.name, tree.g1.name, tree.branch_a.name]
+    assert member_in_a in page.context["page"].object_list

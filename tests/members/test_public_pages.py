@@ -16,7 +16,7 @@ from tests.factories import MemberFactory
 
 # Every page the permission matrices open to an anonymous visitor (a new one fails the first test until it is
 # walked here too).
-PUBLIC_PAGES = {"healthz", "login", "password_reset", "password_reset_done", "password_reset_confirm",
+PUBLIC_PAGES = {"healthz", "robots", "login", "password_reset", "password_reset_done", "password_reset_confirm",
                 "password_reset_complete", "campaigns:honour_board", "campaigns:feedback_public",
                 "campaigns:feedback_thanks"}
 
@@ -57,7 +57,7 @@ def two_members(tree, grassroots_committee, secretary):
 def test_no_public_page_shows_a_member_without_their_consent(two_members, settings):
     point, people = two_members
     anonymous = Client()
-    pages = [reverse("healthz"), reverse("login"), reverse("password_reset"), reverse("password_reset_done"),
+    pages = [reverse("healthz"), reverse("robots"), reverse("login"), reverse("password_reset"), reverse("password_reset_done"),
              reverse("password_reset_confirm", kwargs={"uidb64": "MQ", "token": "set-password"}),
              reverse("password_reset_complete"), reverse("campaigns:honour_board"),
              reverse("campaigns:honour_board") + f"?year={timezone.localdate().year}",

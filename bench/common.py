@@ -1,0 +1,171 @@
+"""What the benchmarks share: a throwaway PostgreSQL cluster filled by `seed_demo`, gunicorn in front of it, real
+sign-ins through the login form, and wrk on loopback. Everything runs on 127.0.0.1 and stops by itself."""
+
+import http.cookiejar
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+PASSWORD = "Demo@2026"
+
+
+def run(*args, env=None, **kwargs):
+    return subprocess.run(args, cwd=ROOT, env=env, check=True, **kwargs)
+
+
+def portal_env(folder: Path, database_url: str) -> dict:
+    return {**os.environ, "DATABASE_URL": database_url, "DJANGO_SECRET_KEY": "benchmark-" + "x" * 40,
+            "DJANGO_DEBUG": "0", "DJANGO_HTTPS": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_VAR_DIR": str(folder / "var"), "DJANGO_LOG_LEVEL": "WARNING",
+            # wrk's connections come from one address: the lockout is not what is measured.
+            "DJANGO_LOGIN_FAILURE_LIMIT": "1000"}
+
+
+@contextmanager
+def scratch_database(scale: str, database_url: str | None = None):
+    """A folder and the portal's environment on a database holding the demo at ``scale``: the one given (already
+    seeded), else a new PostgreSQL cluster, migrated and seeded here and removed afterwards."""
+    import psycopg
+
+    folder = Path(tempfile.mkdtemp(prefix=f"portal-bench-{scale}-"))
+    folder.chmod(0o755)  # the cluster below belongs to the postgres user when we are root
+    cluster = folder / "pg"
+    try:
+        if database_url is None:
+            url = run("scripts/pg-cluster.sh", "start", str(cluster), capture_output=True, text=True).stdout.strip()
+            server, name = url.rsplit("/", 1)
+            with psycopg.connect(server.replace("postgres://", "postgresql://") + "/postgres", autocommit=True) as db:
+                db.execute(f'CREATE DATABASE "{name}"')
+            env = portal_env(folder, url)
+            started = time.monotonic()
+            run(PYTHON, "manage.py", "migrate", "--no-input", "-v0", env=env)
+            run(PYTHON, "manage.py", "seed_demo", "--scale", scale, env=env, stdout=subprocess.DEVNULL)
+            print(f"Data ({scale}) ready in {time.monotonic() - started:.0f} s.", flush=True)
+        else:
+            env = portal_env(folder, database_url)
+        run(PYTHON, "manage.py", "collectstatic", "--no-input", "-v0", env=env)
+        yield folder, env
+    finally:
+        if database_url is None and cluster.exists():
+            subprocess.run([str(ROOT / "scripts" / "pg-cluster.sh"), "stop", str(cluster)], check=False)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def django_value(env: dict, code: str) -> str:
+    """One value computed by the portal's own code against the benchmark database."""
+    out = run(PYTHON, "manage.py", "shell", "--no-imports", "-c", code, env=env, capture_output=True, text=True)
+    return out.stdout.split()[-1]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def app_servers(env: dict, folder: Path, *, port: int, workers: int, count: int = 1):
+    """``count`` gunicorn servers on one address (SO_REUSEPORT: the kernel shares the connections out, as a load
+    balancer in front of several machines would); yields their access-log files, one per server."""
+    servers, logs = [], []
+    try:
+        for number in range(count):
+            log = folder / f"access-{port}-{number}.log"
+            logs.append(log)
+            servers.append(subprocess.Popen(
+                [GUNICORN, "config.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+                 *(["--reuse-port"] if count > 1 else []), "--access-logfile", str(log),
+                 "--error-logfile", str(folder / "gunicorn.log")], cwd=ROOT, env=env))
+        for _attempt in range(150):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt")  # noqa: S310 (loopback)
+                break
+            except OSError:
+                if any(server.poll() is not None for server in servers):
+                    raise SystemExit(f"gunicorn stopped: see {folder / 'gunicorn.log'}") from None
+                time.sleep(0.2)
+        else:
+            raise SystemExit("gunicorn did not answer within 30 seconds.")
+        time.sleep(1)  # every server's workers up, not only the first to answer
+        yield logs
+    finally:
+        for server in servers:
+            server.terminate()
+        for server in servers:
+            server.wait(timeout=30)
+
+
+class Session:
+    """A person signed in through the login form (and past the privacy notice on a first sign-in)."""
+
+    def __init__(self, base: str, username: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        response = self.post("/accounts/login/", {"username": username, "password": PASSWORD})
+        if "/privacy/notice/" in response.url:
+            self.post(urllib.parse.urlsplit(response.url).path, {"agree": "on"})
+        if "sessionid" not in self.cookies():
+            raise SystemExit(f"Could not sign in as {username}.")
+
+    def cookies(self) -> dict:
+        return {cookie.name: cookie.value for cookie in self.jar}
+
+    @property
+    def header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.cookies().items())
+
+    def post(self, path: str, fields: dict, *, form_on: str | None = None):
+        """Send a form to ``path`` as a browser would, with the token of the page it is on (``path`` itself
+        unless ``form_on`` says another)."""
+        page = self.opener.open(self.base + (form_on or path)).read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}).encode()
+        return self.opener.open(urllib.request.Request(self.base + path, data=data,
+                                                       headers={"Referer": self.base + (form_on or path)}))
+
+    def work_in(self, unit_pk: str) -> None:
+        """Choose the unit to work in, as the unit switcher does."""
+        self.post("/units/switch/", {"unit": unit_pk, "next": "/"}, form_on="/")
+
+    def check(self, path: str) -> None:
+        with self.opener.open(self.base + path) as response:
+            if response.status != 200 or "/accounts/login/" in response.url:
+                raise SystemExit(f"{path} did not answer the page itself ({response.status} {response.url}).")
+
+
+def wrk(url: str, cookie: str | None, *, seconds: int, connections: int) -> dict:
+    """wrk's figures for one URL: requests per second, p50 and p99 in ms, answers other than 200."""
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
+            "--script", str(ROOT / "bench" / "count_status.lua")]
+    if cookie:
+        args += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+
+    def ms(label):
+        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+            "p50": ms("50"), "p99": ms("99"),
+            "not_200": int(re.search(r"^not 200: (\d+)$", out, re.M).group(1))
+            + (sum(int(n) for n in errors.groups()) if errors else 0)}
+
+
+def require_wrk() -> None:
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: `apt-get install wrk` (make bench does it when it may).")

@@ -1,0 +1,113 @@
+"""Pages at scale: gunicorn on PostgreSQL filled by `seed_demo --scale`, wrk on loopback, for the lists and
+dashboards the issue names and a floor page (robots.txt: the same middleware stack and a template, no query), all
+in one run; then the member list again with two app servers behind one address, on the same database.
+
+Prints requests per second, p50 and p99 latency, each page's throughput as a share of the floor's, and whether
+it meets its target (p99 under 250 ms; at least 1/4 of the floor for a list, 1/6 for a dashboard).
+
+    .venv/bin/python bench/pages.py [--scale city|metro] [--database-url URL] [--seconds 10] [--json FILE]
+
+Without --database-url a throwaway cluster is created and seeded (minutes). Exit status 1 if any request failed.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import Session, app_servers, django_value, free_port, require_wrk, scratch_database, wrk  # noqa: E402
+
+P99_LIMIT_MS = 250
+# Throughput a page must keep, as a share of the floor page's.
+SHARE_OF_FLOOR = {"list": 1 / 4, "dashboard": 1 / 6, "floor": 1}
+
+# (label, kind, account, unit to work in, path); {campaign} is the city-wide campaign of the scale data.
+PAGES = [
+    ("member list (city union)", "list", "thanhdoan", None, "/members/"),
+    ("commitment list (a branch)", "list", "thanhdoan", "branch", "/commitments/?state=approved"),
+    ("dashboard (city union)", "dashboard", "thanhdoan", None, "/reports/"),
+    ("campaign leaderboard (city-wide)", "dashboard", "thanhdoan", None, "/campaigns/{campaign}/leaderboard/"),
+    ("floor: robots.txt", "floor", None, None, "/robots.txt"),
+]
+SCALE_DATA = (
+    "from campaigns.models import Campaign; from members.models import Unit; from django.db.models import Count; "
+    "c = Campaign.objects.annotate(n=Count('registrations')).order_by('-n', 'pk').first(); "
+    "b = Unit.objects.filter(code__startswith='scale-', kind='branch').order_by('path').first(); "
+    "print(f'{c.pk},{b.pk}')")
+
+
+def measure(env, folder, *, seconds: int, connections: int, workers: int) -> dict:
+    campaign, branch = django_value(env, SCALE_DATA).split(",")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    rows = []
+    with app_servers(env, folder, port=port, workers=workers):
+        sessions = {}
+        for label, kind, account, unit, path in PAGES:
+            path = path.format(campaign=campaign)
+            cookie = None
+            if account:
+                key = (account, unit)
+                if key not in sessions:
+                    sessions[key] = Session(base, account)
+                    if unit == "branch":
+                        sessions[key].work_in(branch)
+                sessions[key].check(path)
+                cookie = sessions[key].header
+            rows.append({"label": label, "kind": kind, "path": path,
+                         **wrk(base + path, cookie, seconds=seconds, connections=connections)})
+    floor = next(row for row in rows if row["kind"] == "floor")["rps"]
+    for row in rows:
+        row["share_of_floor"] = row["rps"] / floor
+        row["meets"] = row["p99"] < P99_LIMIT_MS and row["share_of_floor"] >= SHARE_OF_FLOOR[row["kind"]]
+    # Two servers of `workers` workers each on one port: the kernel shares the connections out between them.
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    with app_servers(env, folder, port=port, workers=workers, count=2) as logs:
+        member_list = Session(base, "thanhdoan")
+        shared = wrk(base + "/members/", member_list.header, seconds=seconds, connections=connections)
+    served = [sum(1 for line in log.read_text().splitlines() if '"GET /members/' in line) for log in logs]
+    return {"pages": rows, "two_servers": {**shared, "served_by_each": served}, "connections": connections,
+            "seconds": seconds, "workers": workers}
+
+
+def print_table(scale: str, result: dict) -> None:
+    print(f"\nPages at {scale} scale ({result['connections']} connections, {result['seconds']} s each, gunicorn "
+          f"{result['workers']} workers):")
+    print(f"{'page':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'÷floor':>7} {'target':>7} {'not 200':>7}  met")
+    for row in result["pages"]:
+        print(f"{row['label']:34} {row['rps']:8.1f} {row['p50']:8.1f} {row['p99']:8.1f} {row['share_of_floor']:7.2f} "
+              f"{SHARE_OF_FLOOR[row['kind']]:7.2f} {row['not_200']:7d}  {'yes' if row['meets'] else 'NO'}")
+    shared = result["two_servers"]
+    print(f"Two app servers on one address, one database: member list {shared['rps']:.1f} req/s, p99 "
+          f"{shared['p99']:.1f} ms, requests answered by each: {' + '.join(map(str, shared['served_by_each']))}, "
+          f"not 200: {shared['not_200']}.")
+
+
+def failed(result: dict) -> bool:
+    return any(row["not_200"] for row in result["pages"]) or bool(result["two_servers"]["not_200"])
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", choices=["city", "metro"], default="city")
+    parser.add_argument("--database-url", help="a database already seeded at that scale (else a new cluster)")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    options = parser.parse_args(argv)
+    require_wrk()
+    with scratch_database(options.scale, options.database_url) as (folder, env):
+        result = measure(env, folder, seconds=options.seconds, connections=options.connections,
+                         workers=options.workers)
+    print_table(options.scale, result)
+    if options.json:
+        options.json.write_text(json.dumps(result, indent=2))
+    return 1 if failed(result) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
