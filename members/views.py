@@ -52,6 +52,7 @@ from members.selectors import (
     visible_ancestors,
     working_unit,
 )
+from reports.caching import CachedCountPaginator
 from reports.models import YearEndReport
 from reports.renderers import XLSX_CONTENT_TYPE, render_pdf, write_xlsx
 
@@ -62,7 +63,7 @@ def member_list(request):
     unit = working_unit(request, Action.VIEW_MEMBERS)
     members = policy.members(request.user, Action.VIEW_MEMBERS).filter(unit.subtree_q("unit__path"))
     member_filter = MemberFilter(request.GET, queryset=members.select_related("unit"), request=request)
-    paginator = Paginator(member_filter.qs, settings.MEMBER_LIST_PAGE_SIZE)
+    paginator = CachedCountPaginator(member_filter.qs, settings.MEMBER_LIST_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

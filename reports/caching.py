@@ -10,14 +10,19 @@ statements, not model signals, also covers ``QuerySet.update()``, ``bulk_create`
 The token lives in the default cache, shared by every app server (the database cache, or Redis), so a change
 made by one server reaches the pages of all."""
 
+import hashlib
 import re
 import uuid
 
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
+from django.db.models import QuerySet
 from django.db.models.signals import post_migrate, pre_migrate
 from django.utils import translation
+from django.utils.functional import cached_property
 
 VERSION_KEY = "data-version"
 # How long figures stay without a change: a bound on what an unseen write (a database console) could leave.
@@ -59,6 +64,7 @@ def data_version() -> str:
 
 
 def new_version() -> str:
+    connections[DEFAULT_DB_ALIAS]._data_changed = False  # what was written so far is behind the new version
     version = uuid.uuid4().hex
     cache.set(VERSION_KEY, version, None)
     return version
@@ -115,3 +121,19 @@ def install() -> None:
     connection_created.connect(watch_connection, dispatch_uid="reports.caching.watch_connection")
     pre_migrate.connect(_migrations_start, dispatch_uid="reports.caching.migrations_start")
     post_migrate.connect(_migrations_done, dispatch_uid="reports.caching.migrations_done")
+
+
+class CachedCountPaginator(Paginator):
+    """A paginator whose row count, a scan of the whole list (tens of thousands of members at the top of a city,
+    half a million in a metro), is kept under the data version: for lists of the watched tables only."""
+
+    @cached_property
+    def count(self) -> int:
+        if not isinstance(self.object_list, QuerySet):
+            return super().count
+        try:
+            sql, params = self.object_list.query.sql_with_params()
+        except EmptyResultSet:
+            return 0
+        digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+        return cached("count", (digest,), lambda: Paginator.count.func(self))

@@ -585,7 +585,7 @@ def _builds_a_list(view) -> bool:
         seen.add(current)
         for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(current)))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-                if node.func.id == "Paginator":
+                if node.func.id.endswith("Paginator"):
                     return True
                 called = getattr(module, node.func.id, None)
                 if inspect.isfunction(called) and called.__module__ == module.__name__:

@@ -23,6 +23,7 @@ from members.models import Unit
 from members.selectors import visible_ancestors, working_unit
 from movements.views.base import get_commitment
 from movements.views.collectives import get_collective
+from reports.caching import CachedCountPaginator
 
 __all__ = [
     "award_detail",
@@ -46,7 +47,7 @@ def award_list(request):
     year = request.GET.get("year", "")
     if year.isdigit():
         awards = awards.filter(year=int(year))
-    page = Paginator(awards, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(awards, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     query = "&".join(f"{name}={value}" for name, value in (("state", state), ("year", year)) if value)
     return render(request, "campaigns/award_list.html", {
         "unit": unit, "ancestors": visible_ancestors(request.user, unit), "page": page, "state": state,

@@ -22,6 +22,7 @@ from campaigns.views.base import get_campaign, get_campaign_to_manage, visible_s
 from members.access import Action, policy
 from members.forms import add_service_errors
 from members.selectors import current_unit, visible_ancestors, working_unit
+from reports.caching import CachedCountPaginator
 
 __all__ = [
     "campaign_create",
@@ -46,7 +47,7 @@ def campaign_list(request):
     state = request.GET.get("state", "")
     if state in CampaignState.values:
         campaigns = campaigns.filter(state=state)
-    page = Paginator(campaigns, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(campaigns, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "campaigns/campaign_list.html", {
         "unit": unit, "ancestors": visible_ancestors(request.user, unit), "page": page, "state": state,
         "states": CampaignState.choices, "query": f"state={state}" if state else "",
@@ -238,7 +239,7 @@ def _registrations_page(request, campaign, typed_note=""):
     combined = None
     if forward_unit is not None:
         combined = selectors.combined_figures(campaign, forward_unit)
-    page = Paginator(registrations, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(registrations, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "campaigns/registration_list.html", {
         "campaign": campaign, "ancestors": selectors.crumbs(request.user, campaign.unit), "page": page,
         "state": state, "states": RegistrationState.choices, "query": f"state={state}" if state else "",

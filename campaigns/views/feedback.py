@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,6 +33,7 @@ from members.access import Action, policy
 from members.forms import add_service_errors
 from members.models import Unit
 from members.selectors import working_unit
+from reports.caching import CachedCountPaginator
 from reports.charts import bar_chart
 from reports.renderers import render_pdf
 
@@ -150,7 +150,7 @@ def public_url(point: FeedbackPoint) -> str:
 def point_list(request):
     unit = working_unit(request, Action.VIEW_FEEDBACK)
     points = selectors.feedback_points_of_unit(request.user, unit)
-    page = Paginator(points, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(points, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "campaigns/feedback_point_list.html", {
         "unit": unit, "ancestors": selectors.crumbs(request.user, unit)[:-1], "page": page,
         "waiting": selectors.waiting_feedback(request.user, unit).count(),
@@ -222,7 +222,7 @@ def point_detail(request, pk):
     feedback = selectors.feedback_for(request.user).filter(point=point)
     shown = request.GET.get("show", "")
     listed = feedback.filter(FEEDBACK_FILTERS[shown]) if shown in FEEDBACK_FILTERS else feedback
-    page = Paginator(listed, FEEDBACK_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(listed, FEEDBACK_PAGE_SIZE).get_page(request.GET.get("page"))
     trend = selectors.monthly_trend(feedback)
     url = public_url(point)
     return render(request, "campaigns/feedback_point_detail.html", {

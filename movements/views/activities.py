@@ -7,7 +7,6 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,6 +23,7 @@ from movements.forms import ActivityForm
 from movements.models import Activity
 from movements.services.activities import ACTIVITY_FIELDS
 from movements.views.base import requested_year
+from reports.caching import CachedCountPaginator
 
 
 def get_activity(user, action: Action, pk) -> Activity:
@@ -41,7 +41,7 @@ def activity_list(request):
     unit = working_unit(request, Action.VIEW_ACTIVITIES)
     year = requested_year(request) or timezone.localdate().year
     activities = selectors.activities_of_unit(request.user, unit).filter(year=year)
-    page = Paginator(activities, 30).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(activities, 30).get_page(request.GET.get("page"))
     return render(request, "movements/activity_list.html", {
         "unit": unit, "ancestors": visible_ancestors(request.user, unit), "page": page, "year": year,
         "query": f"year={year}", "may_record": policy.can(request.user, Action.MANAGE_ACTIVITIES, unit),

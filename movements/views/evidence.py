@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,6 +33,7 @@ from movements.uploads import stored_file_response
 from movements.views.base import (
     get_pledge,
 )
+from reports.caching import CachedCountPaginator
 
 
 def _get_evidence(user, action: Action, pk) -> Evidence:
@@ -74,7 +74,7 @@ def evidence_list(request):
     unit = working_unit(request, Action.VIEW_COMMITMENTS)
     state = request.GET.get("state", EvidenceState.PENDING)
     evidence = selectors.evidence_of_unit(request.user, unit).filter(state=state)
-    page = Paginator(evidence, 30).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(evidence, 30).get_page(request.GET.get("page"))
     return render(request, "movements/evidence_list.html", {
         "unit": unit, "ancestors": visible_ancestors(request.user, unit), "page": page, "state": state,
         "states": EvidenceState.choices, "query": urlencode({"state": state}),

@@ -5,7 +5,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from movements.forms import InitiativeForm, ScienceClubForm
 from movements.models import Initiative, InitiativeState, RecognitionLevel
 from movements.services.initiatives import CLUB_FIELDS, INITIATIVE_FIELDS
 from movements.views.base import requested_year, solution_choices
+from reports.caching import CachedCountPaginator
 
 
 def get_initiative(user, pk) -> Initiative:
@@ -40,7 +40,7 @@ def initiative_list(request):
     initiatives = selectors.initiatives_of_unit(request.user, unit).filter(year=year)
     if state in InitiativeState.values:
         initiatives = initiatives.filter(state=state)
-    page = Paginator(initiatives, 30).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(initiatives, 30).get_page(request.GET.get("page"))
     return render(request, "movements/initiative_list.html", {
         "unit": unit, "ancestors": visible_ancestors(request.user, unit), "page": page, "year": year,
         "state": state, "states": InitiativeState.choices, "query": f"year={year}&state={state}",

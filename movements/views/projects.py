@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from movements.forms import AcceptProjectForm, ProjectForm, ProjectReportForm
 from movements.models import ProjectPhoto, ProjectState, YouthProject
 from movements.services.projects import FINAL_FIGURES, PROJECT_FIELDS
 from movements.views.base import solution_choices
+from reports.caching import CachedCountPaginator
 
 
 def get_project(user, pk) -> YouthProject:
@@ -38,7 +38,7 @@ def project_list(request):
     data = request.GET.copy()
     data.setdefault("year", str(timezone.localdate().year))
     project_filter = ProjectFilter(data, queryset=selectors.projects_of_unit(request.user, unit), request=request)
-    page = Paginator(project_filter.qs, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CachedCountPaginator(project_filter.qs, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     query = data.copy()
     query.pop("page", None)
     return render(request, "movements/project_list.html", {

@@ -63,3 +63,14 @@ def test_a_transaction_draws_a_version_when_it_reads_after_writing_and_one_at_it
         assert during != before
         assert caching.data_version() == during  # nothing written since the last look
     assert caching.data_version() not in (before, during)
+
+
+def test_the_count_of_a_long_list_is_kept_until_the_list_changes(secretary, tree, member_in_a):
+    client = client_for(secretary)
+    url = reverse("members:list")
+    assert client.get(url).context["page"].paginator.count == 2  # the secretary and member_in_a
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert not any("COUNT(" in query["sql"] and "members_member" in query["sql"] for query in queries)
+    MemberFactory(unit=tree.branch_a)
+    assert client.get(url).context["page"].paginator.count == 3
