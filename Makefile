@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test audit load setup system-deps messages migrate demo check-deploy backup restore clean
+.PHONY: run test audit load bench wrk setup system-deps messages migrate demo check-deploy backup restore clean
 
 # The background worker (long imports) runs beside the development server and stops with it.
 run: setup migrate demo
@@ -50,10 +50,17 @@ check-deploy:
 	  DJANGO_ALLOWED_HOSTS=portal.example.org $(MANAGE) check --deploy --fail-level WARNING
 
 # gunicorn on a throwaway PostgreSQL with the city-scale demo, every role's main pages driven by wrk on loopback.
-load: setup
+load: setup wrk
+	$(PY) bench/load.py --scale $${SCALE:-city}
+
+# The benchmarks of bench/ at city and metro scale (about 40 minutes here); results in bench/RESULTS.md.
+# SCALES=city for the city alone.
+bench: setup wrk
+	$(PY) bench/run.py --scales $${SCALES:-city,metro}
+
+wrk:
 	@command -v wrk >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
 	  { echo "Install wrk (apt-get install wrk) first."; exit 2; }
-	$(PY) bench/load.py --scale $${SCALE:-city}
 
 # A consistent copy of the database and the media files in a new folder under var/backups (or BACKUP_DIR).
 backup: $(VENV)/.installed

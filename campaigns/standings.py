@@ -21,6 +21,7 @@ from campaigns.models import (
     RegistrationState,
     Target,
 )
+from members.access import Action, policy
 from reports import caching
 
 
@@ -90,23 +91,34 @@ class Registrant:
     kind: str
     registrant_name: str
     unit_name: str
+    unit_path: str
+    member_user_id: int | None
 
     @classmethod
     def of(cls, registration: Registration) -> "Registrant":
-        return cls(registration.pk, registration.kind, registration.registrant_name, registration.unit.name)
+        return cls(registration.pk, registration.kind, registration.registrant_name, registration.unit.name,
+                   registration.unit.path, registration.member.user_id if registration.member else None)
+
+    def visible_to(self, user) -> bool:
+        """What campaigns.selectors.registrations_for lets the user read, for a row already in hand."""
+        if self.kind != RecipientKind.MEMBER:
+            return policy.can_at(user, Action.VIEW_CAMPAIGNS, self.unit_path)
+        return policy.can_at(user, Action.VIEW_MEMBERS, self.unit_path) or (
+            self.member_user_id is not None and self.member_user_id == user.pk)
 
     def get_kind_display(self) -> str:
         return RecipientKind(self.kind).label
 
 
 def standings_today(campaign: Campaign) -> tuple[list[Target], list[Standing]]:
-    """The standings as pages show them today, kept in the cache until the portal's data changes; each
-    standing's ``registration`` is a Registrant."""
+    """The ranking as lists show it today (rank, score, targets met, pace), kept in the cache until the portal's
+    data changes; each standing's ``registration`` is a Registrant, and its figures per target are left out
+    (a registration's own page takes them from campaign_standings)."""
     today = timezone.localdate()
 
     def rank():
         targets, standings = campaign_standings(campaign, today=today)
-        return targets, [replace(standing, registration=Registrant.of(standing.registration))
+        return targets, [replace(standing, registration=Registrant.of(standing.registration), figures=[])
                          for standing in standings]
 
     return caching.cached("standings", (campaign.pk, today), rank)

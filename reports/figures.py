@@ -119,6 +119,8 @@ def _child_path(unit: Unit, path_field: str):
 
 
 def unit_figures(user, unit: Unit, year: int) -> Figures:
+    # Labels are taken as text in the reader's language (not lazily): the dashboard keeps its figures in the
+    # cache, and reading back lazy text costs more than the figures themselves.
     figures = Figures(unit=unit, year=year)
     members = _scoped(user, Member.objects.filter(status=MemberStatus.ACTIVE), unit, "unit__path")
     figures.members = members.count()
@@ -139,20 +141,20 @@ def unit_figures(user, unit: Unit, year: int) -> Figures:
         counts["evaluated"]
     by_class = dict(commitments.filter(state=CommitmentState.CONFIRMED).order_by().values_list("classification")
                     .annotate(n=Count("pk")))
-    figures.classifications = [(label, by_class.get(value, 0)) for value, label in Classification.choices]
+    figures.classifications = [(str(label), by_class.get(value, 0)) for value, label in Classification.choices]
     pledges = Pledge.objects.filter(commitment__in=commitments.filter(state__in=APPROVED_STATES))
     by_responsibility = {row["criterion__responsibility"]: row for row in pledges.order_by().values(
         "criterion__responsibility").annotate(total=Count("pk", distinct=True), done=Count(
             "pk", filter=Q(evidence__state=EvidenceState.VERIFIED), distinct=True))}
-    figures.pledges = [((movement_year.label_for(value) if movement_year else label),
+    figures.pledges = [(str(movement_year.label_for(value) if movement_year else label),
                         by_responsibility.get(value, {}).get("total", 0), by_responsibility.get(value, {}).get("done", 0))
                        for value, label in Responsibility.choices]
 
     projects = _scoped(user, YouthProject.objects.filter(year=year), unit, "unit__path")
     by_kind = dict(projects.order_by().values_list("kind").annotate(n=Count("pk")))
-    figures.projects_by_kind = [(label, by_kind.get(value, 0)) for value, label in ProjectKind.choices]
+    figures.projects_by_kind = [(str(label), by_kind.get(value, 0)) for value, label in ProjectKind.choices]
     by_state = dict(projects.order_by().values_list("state").annotate(n=Count("pk")))
-    figures.projects_by_state = [(label, by_state.get(value, 0)) for value, label in ProjectState.choices]
+    figures.projects_by_state = [(str(label), by_state.get(value, 0)) for value, label in ProjectState.choices]
     live = projects.exclude(state=ProjectState.REJECTED)
     figures.project_totals = live.aggregate(
         count=Count("pk"), budget=Coalesce(Sum("budget"), Decimal(0)),
@@ -166,7 +168,7 @@ def unit_figures(user, unit: Unit, year: int) -> Figures:
     initiatives = _scoped(user, Initiative.objects.filter(year=year), unit, "unit__path")
     recognised = initiatives.filter(state__in=[InitiativeState.RECOGNISED, InitiativeState.APPLIED])
     by_level = dict(recognised.order_by().values_list("level").annotate(n=Count("pk")))
-    figures.initiatives_by_level = [(label, by_level.get(value, 0)) for value, label in RecognitionLevel.choices]
+    figures.initiatives_by_level = [(str(label), by_level.get(value, 0)) for value, label in RecognitionLevel.choices]
     figures.initiatives = initiatives.aggregate(
         total=Count("pk"), research=Count("pk", filter=Q(kind=InitiativeKind.RESEARCH)),
         recognised=Count("pk", filter=Q(state__in=[InitiativeState.RECOGNISED, InitiativeState.APPLIED])),
@@ -174,7 +176,7 @@ def unit_figures(user, unit: Unit, year: int) -> Figures:
 
     collectives = _scoped(user, Collective.objects.filter(year=year), unit, "unit__path")
     by_collective_state = dict(collectives.order_by().values_list("state").annotate(n=Count("pk")))
-    figures.collectives = [(label, by_collective_state.get(value, 0)) for value, label in CollectiveState.choices]
+    figures.collectives = [(str(label), by_collective_state.get(value, 0)) for value, label in CollectiveState.choices]
 
     campaigns = (campaigns_of_unit(user, unit).filter(starts_on__year=year).exclude(state=CampaignState.DRAFT)
                  .order_by("starts_on", "id"))

@@ -44,7 +44,7 @@ def get_award(user, pk) -> Award:
     return award
 
 
-def visible_standings(user, campaign, standings):
-    """The rows of a ranking the reader may see, keeping the ranks of the whole field."""
-    visible = set(selectors.registrations_for(user, campaign).values_list("pk", flat=True))
-    return [standing for standing in standings if standing.registration.pk in visible]
+def visible_standings(user, standings):
+    """The rows of a ranking (campaigns.standings.standings_today) the reader may see, keeping the ranks of the
+    whole field."""
+    return [standing for standing in standings if standing.registration.visible_to(user)]

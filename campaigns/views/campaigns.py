@@ -131,7 +131,7 @@ def _campaign_page(request, campaign, *, endorse_form=None, launch_form=None):
     behind = []
     if running:
         _targets, standings = standings_today(campaign)
-        behind = [standing for standing in visible_standings(user, campaign, standings) if standing.lagging]
+        behind = [standing for standing in visible_standings(user, standings) if standing.lagging]
     registrations = selectors.registrations_for(user, campaign)
     reviews = list(campaign.reviews.select_related("stage"))
     reviewed_stage_ids = {review.stage_id for review in reviews}
@@ -207,7 +207,7 @@ def campaign_leaderboard(request, pk):
     today = timezone.localdate()
     targets, standings = standings_today(campaign)
     # A city-wide campaign ranks hundreds of branches: a page at a time, each row with its rank in the whole field.
-    page = Paginator(visible_standings(request.user, campaign, standings), LEADERBOARD_PAGE_SIZE).get_page(
+    page = Paginator(visible_standings(request.user, standings), LEADERBOARD_PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "campaigns/leaderboard.html", {
         "campaign": campaign, "ancestors": selectors.crumbs(request.user, campaign.unit), "targets": targets,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaigns import selectors, services
 from campaigns.forms import ProgressForm, RegistrationForm, target_values
 from campaigns.models import CampaignState, ProgressReport, RegistrationState
-from campaigns.standings import standings_today
+from campaigns.standings import campaign_standings
 from campaigns.views.base import get_campaign, get_registration
 from members.forms import add_service_errors
 from movements.uploads import stored_file_response
@@ -89,7 +89,7 @@ def registration_detail(request, pk):
     campaign = registration.campaign
     standing = None
     if registration.state == RegistrationState.APPROVED:
-        targets, standings = standings_today(campaign)
+        targets, standings = campaign_standings(campaign, today=timezone.localdate())
         standing = next((s for s in standings if s.registration.pk == registration.pk), None)
     else:
         targets = list(campaign.targets.all())
