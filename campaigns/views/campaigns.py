@@ -37,6 +37,7 @@ __all__ = [
 ]
 
 LEADERBOARD_PAGE_SIZE = 100
+BEHIND_SHOWN = 10
 
 
 @login_required
@@ -140,7 +141,8 @@ def _campaign_page(request, campaign, *, endorse_form=None, launch_form=None):
         "campaign": campaign, "ancestors": selectors.crumbs(user, campaign.unit),
         "targets": list(campaign.targets.all()), "stages": stages, "reviews": reviews,
         "standing_members": campaign.standing_members.select_related("unit"),
-        "behind": behind,
+        # The furthest behind first, a few: a city-wide campaign may have hundreds behind on some target.
+        "behind": behind, "behind_shown": sorted(behind, key=lambda standing: standing.score)[:BEHIND_SHOWN],
         "my_registrations": selectors.registrations_acted_for(user, campaign),
         "counts": dict(registrations.order_by().values_list("state").annotate(n=Count("pk"))),
         "inspections": inspections[:10], "support_actions": support_actions[:10],
