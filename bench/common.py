@@ -25,7 +25,9 @@ def run(*args, env=None, **kwargs):
 
 
 def portal_env(folder: Path, database_url: str) -> dict:
-    return {**os.environ, "DATABASE_URL": database_url, "DJANGO_SECRET_KEY": "benchmark-" + "x" * 40,
+    # The benchmark's own database and cache: never a Redis the caller's environment names.
+    inherited = {name: value for name, value in os.environ.items() if name != "DJANGO_REDIS_URL"}
+    return {**inherited, "DATABASE_URL": database_url, "DJANGO_SECRET_KEY": "benchmark-" + "x" * 40,
             "DJANGO_DEBUG": "0", "DJANGO_HTTPS": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "DJANGO_VAR_DIR": str(folder / "var"), "DJANGO_LOG_LEVEL": "WARNING",
             # wrk's connections come from one address: the lockout is not what is measured.
@@ -89,7 +91,8 @@ def app_servers(env: dict, folder: Path, *, port: int, workers: int, count: int 
                  "--error-logfile", str(folder / "gunicorn.log")], cwd=ROOT, env=env))
         for _attempt in range(150):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt")  # noqa: S310 (loopback)
+                for _server in servers:  # each server's own answer, not only the first to bind
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/robots.txt", timeout=5).close()  # noqa: S310
                 break
             except OSError:
                 if any(server.poll() is not None for server in servers):
@@ -103,7 +106,11 @@ def app_servers(env: dict, folder: Path, *, port: int, workers: int, count: int 
         for server in servers:
             server.terminate()
         for server in servers:
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 class Session:
@@ -129,18 +136,21 @@ class Session:
     def post(self, path: str, fields: dict, *, form_on: str | None = None):
         """Send a form to ``path`` as a browser would, with the token of the page it is on (``path`` itself
         unless ``form_on`` says another)."""
-        page = self.opener.open(self.base + (form_on or path)).read().decode()
+        with self.opener.open(self.base + (form_on or path), timeout=60) as response:
+            page = response.read().decode()
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
         data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}).encode()
-        return self.opener.open(urllib.request.Request(self.base + path, data=data,
-                                                       headers={"Referer": self.base + (form_on or path)}))
+        with self.opener.open(urllib.request.Request(self.base + path, data=data, headers={
+                "Referer": self.base + (form_on or path)}), timeout=60) as response:
+            response.read()
+            return response
 
     def work_in(self, unit_pk: str) -> None:
         """Choose the unit to work in, as the unit switcher does."""
         self.post("/units/switch/", {"unit": unit_pk, "next": "/"}, form_on="/")
 
     def check(self, path: str) -> None:
-        with self.opener.open(self.base + path) as response:
+        with self.opener.open(self.base + path, timeout=60) as response:
             if response.status != 200 or "/accounts/login/" in response.url:
                 raise SystemExit(f"{path} did not answer the page itself ({response.status} {response.url}).")
 

@@ -13,6 +13,7 @@ import datetime
 import json
 import os
 import platform
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -40,7 +41,9 @@ def machine() -> dict:
                 if line.startswith("model name")), platform.processor() or "unknown")
     memory_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
                       if line.startswith("MemTotal"))
-    postgres = subprocess.run(["pg_ctl", "--version"], capture_output=True, text=True).stdout.strip()
+    pg_ctl = shutil.which("pg_ctl") or next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))), None)
+    postgres = subprocess.run([str(pg_ctl), "--version"], capture_output=True, text=True).stdout.strip() \
+        if pg_ctl else "PostgreSQL (version unknown)"
     versions = subprocess.run([PYTHON, "-c", "import django, openpyxl, weasyprint, gunicorn; print(django.__version__, "
                                "openpyxl.__version__, weasyprint.__version__, gunicorn.__version__)"],
                               capture_output=True, text=True, check=True).stdout.split()

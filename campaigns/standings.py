@@ -21,7 +21,7 @@ from campaigns.models import (
     RegistrationState,
     Target,
 )
-from members.access import Action, policy
+from members.access import OWNER_ACTIONS, Action, policy
 from reports import caching
 
 
@@ -103,8 +103,9 @@ class Registrant:
         """What campaigns.selectors.registrations_for lets the user read, for a row already in hand."""
         if self.kind != RecipientKind.MEMBER:
             return policy.can_at(user, Action.VIEW_CAMPAIGNS, self.unit_path)
-        return policy.can_at(user, Action.VIEW_MEMBERS, self.unit_path) or (
-            self.member_user_id is not None and self.member_user_id == user.pk)
+        own = Action.VIEW_MEMBERS in OWNER_ACTIONS and self.member_user_id is not None \
+            and self.member_user_id == user.pk
+        return own or policy.can_at(user, Action.VIEW_MEMBERS, self.unit_path)
 
     def get_kind_display(self) -> str:
         return RecipientKind(self.kind).label

@@ -227,7 +227,9 @@ MEMBER_IMPORT_BACKGROUND_ROWS = env_int("DJANGO_IMPORT_BACKGROUND_ROWS", 2000, m
 # campaigns), Redis when DJANGO_REDIS_URL is set. The public feedback pages count posts in it.
 REDIS_URL = env_str("DJANGO_REDIS_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    # Keys carry the database's name: two portals (staging and production) on one Redis keep apart.
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                "KEY_PREFIX": str(DATABASES["default"]["NAME"])}
     if REDIS_URL else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portal_cache",
                        # The default of 300 entries would cull the feedback counters of a busy hour.
                        "OPTIONS": {"MAX_ENTRIES": 100_000}}

@@ -36,7 +36,9 @@ class UnitDrillDownFilterSet(django_filters.FilterSet):
 
     def _way_down(self, units, form):
         chosen = form.data.get("unit", "")
-        anchor = units.filter(pk=chosen).first() if str(chosen).isdigit() and int(chosen) <= LARGEST_KEY else None
+        chosen = str(chosen)
+        anchor = (units.filter(pk=chosen).first() if chosen.isascii() and chosen.isdigit()
+                  and int(chosen) <= LARGEST_KEY else None)
         if anchor is None:
             anchor = current_unit(self.request) if self.request is not None else None
         if anchor is None:

@@ -269,8 +269,8 @@ def _chunks(iterable, size: int):
 
 @transaction.atomic
 def load_scale_year(*, today: datetime.date | None = None, chunk: int = 2000) -> dict:
-    """The year's work of the benchmark tree (members.demo.load_scale): each scale sector opens this year, nine
-    members in ten register (in every state, most approved) with a pledge per responsibility and evidence on the
+    """The year's work of the benchmark tree (members.demo.load_scale): each scale sector opens this year, five
+    members in six register (in every state, most approved) with a pledge per responsibility and evidence on the
     approved ones; every branch has a youth project, every grassroots union two activities with attendance and an
     initiative. Bulk inserts, so that the metro scale loads in minutes; skipped for sectors already loaded."""
     from django.contrib.auth import get_user_model
@@ -360,12 +360,15 @@ def _scale_solutions(rng: random.Random, *, today: datetime.date) -> dict:
             for activity in created for member_id in rng.sample(members, min(40, len(members)))]))
         activities += len(created)
         if members:
+            # As initiative_submit files it: under the submitter's own branch, the submitter among the authors.
+            submitter = Member.objects.select_related("unit").get(pk=members[0])
             state = rng.choice(["submitted", "under_review", "recognised", "applied"])
-            Initiative.objects.create(
-                unit=union, year=today.year, kind="initiative", submitted_by_id=members[0],
+            initiative = Initiative.objects.create(
+                unit=submitter.unit, year=today.year, kind="initiative", submitted_by=submitter,
                 title=f"Sáng kiến rút ngắn thời gian xử lý hồ sơ – {union.name}",
                 problem="Hồ sơ phải qua nhiều bước chuyển tay.", solution="Tiếp nhận và trả kết quả một cửa.",
                 state=state, level=rng.choice(["grassroots", "sector"]) if state in ("recognised", "applied") else "")
+            initiative.authors.add(submitter)
             initiatives += 1
     return {"projects": len(projects), "activities": activities, "attendances": attendances,
             "initiatives": initiatives}

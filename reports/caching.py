@@ -1,28 +1,35 @@
-"""Figures that take a scan of the whole subtree (the dashboard, a campaign's standings) are kept in the cache
-under a *data version*, a token that changes whenever the portal's data changes, so a cached figure is never
-older than the data it was read from.
+"""Figures that take a scan of the whole subtree (the dashboard, a campaign's standings, the row count of a long
+list) are kept in the cache under a *data version*, a token drawn anew whenever the portal's data changes.
 
-Every statement the database connection runs passes here; an INSERT, UPDATE or DELETE of a table the figures
-read draws a new token when its transaction commits (or at once, outside a transaction), and the transaction
-itself draws one whenever it looks again after writing, so that it reads its own changes. Catching the
-statements, not model signals, also covers ``QuerySet.update()``, ``bulk_create`` and cascades.
+Every statement the database connection runs passes here. An INSERT, UPDATE or DELETE that changes rows of a
+table the figures read draws a new token when its transaction commits (at once, outside a transaction).
+Catching the statements, not model signals, also covers ``QuerySet.update()``, ``bulk_create``, many-to-many
+adds and cascades. A transaction that has written reads its figures afresh and keeps them out of the cache:
+they hold rows nobody else sees yet, and may never see.
 
 The token lives in the default cache, shared by every app server (the database cache, or Redis), so a change
-made by one server reaches the pages of all."""
+made by one server reaches the pages of all. Writes that bypass the connection (a restore, a database console)
+are followed by ``new_version()`` (the restore command calls it) or, at worst, by the figures' timeout.
+
+Should the cache fail, pages compute their figures and a write still succeeds: the cache is a help, never a
+condition."""
 
 import hashlib
+import logging
 import re
 import uuid
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models import QuerySet
 from django.db.models.signals import post_migrate, pre_migrate
 from django.utils import translation
 from django.utils.functional import cached_property
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "data-version"
 # How long figures stay without a change: a bound on what an unseen write (a database console) could leave.
@@ -31,7 +38,9 @@ FIGURES_TIMEOUT = 60 * 60
 WATCHED_APPS = ("members", "movements", "campaigns")
 UNWATCHED_TABLES = frozenset({"members_auditentry", "members_accessentry", "members_notification",
                               "members_memberimport"})
-WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+# SQLite writes many-to-many rows with INSERT OR IGNORE; PostgreSQL with INSERT … ON CONFLICT.
+WRITE = re.compile(r'^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)'
+                   r'\s+"?(\w+)"?', re.IGNORECASE)
 
 _watched_tables: frozenset[str] | None = None
 # Off while migrations run: the cache's own table may not exist yet; a new version is drawn when they are done.
@@ -52,11 +61,7 @@ def watched_tables() -> frozenset[str]:
 
 
 def data_version() -> str:
-    connection = connections[DEFAULT_DB_ALIAS]
-    if connection.in_atomic_block and getattr(connection, "_data_changed", False):
-        # This transaction wrote since its last look: what it reads now differs from what others see.
-        connection._data_changed = False
-        return new_version()
+    _tell_pending(connections[DEFAULT_DB_ALIAS])
     version = cache.get(VERSION_KEY)
     if version is None:
         version = new_version()
@@ -64,40 +69,88 @@ def data_version() -> str:
 
 
 def new_version() -> str:
-    connections[DEFAULT_DB_ALIAS]._data_changed = False  # what was written so far is behind the new version
+    """A new token: every figure kept so far is read again. Called when data changed out of the watcher's
+    sight (and, in tests, to stand for a commit)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    connection._data_changed, connection._data_version_hooked, connection._data_pending = False, None, False
     version = uuid.uuid4().hex
     cache.set(VERSION_KEY, version, None)
     return version
 
 
+def _fresh_only() -> bool:
+    """Whether figures must be read afresh and not kept: this connection wrote and has not told the cache."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if not connection.in_atomic_block:
+        connection._data_changed = False  # whatever transaction wrote before has ended
+        _tell_pending(connection)
+    return getattr(connection, "_data_changed", False) or getattr(connection, "_data_pending", False)
+
+
 def cached(name: str, parts: tuple, compute):
     """``compute()``, kept under the current data version, the language (labels are translated) and ``parts``."""
-    key = ":".join(map(str, (name, data_version(), translation.get_language(), *parts)))
-    value = cache.get(key)
+    if _fresh_only():
+        return compute()
+    try:
+        key = ":".join(map(str, (name, data_version(), translation.get_language(), *parts)))
+        value = cache.get(key)
+    except Exception:  # a cache server away: the page computes its figures
+        logger.exception("The cache could not be read; computing %s.", name)
+        return compute()
     if value is None:
         value = compute()
-        cache.set(key, value, FIGURES_TIMEOUT)
+        try:
+            cache.set(key, value, FIGURES_TIMEOUT)
+        except Exception:
+            logger.exception("The cache could not keep %s.", name)
     return value
 
 
-def _note_write(connection, sql: str) -> None:
+def _committed() -> None:
+    try:
+        new_version()
+    except Exception:  # the data is committed whatever the cache says; figures then wait for their timeout
+        logger.exception("The cache could not take a new data version.")
+
+
+def _tell_pending(connection) -> None:
+    """Outside a transaction, the new version a committed write left pending (see _note_write)."""
+    if getattr(connection, "_data_pending", False) and not connection.in_atomic_block:
+        connection._data_pending = False
+        _committed()
+
+
+def tell_pending(**kwargs) -> None:
+    for connection in connections.all(initialized_only=True):
+        _tell_pending(connection)
+
+
+def _note_write(connection, cursor, sql: str) -> None:
     match = WRITE.match(sql)
     if _migrating or match is None or match.group(1) not in watched_tables():
         return
+    if sql.lstrip()[:6].upper() in ("UPDATE", "DELETE") and getattr(cursor, "rowcount", -1) == 0:
+        # Matched nothing, changed nothing. (An INSERT … RETURNING tells its count only once read.)
+        return
     if not connection.in_atomic_block:
-        new_version()
+        # Committed already (autocommit), but the statement is not finished: an INSERT … RETURNING is read
+        # after this. The cache is told before the connection's next statement, at the end of the request, or
+        # before figures are read, whichever comes first; never in the middle of this one.
+        connection._data_pending = True
         return
     connection._data_changed = True
     # One new version at the commit, whatever the number of writes: the callbacks list is replaced when the
-    # transaction ends or a savepoint rolls back, so a list we hooked is this transaction's.
+    # transaction ends or a savepoint rolls back, so a list we hooked is this transaction's (after a savepoint's
+    # rollback the hook may be added twice: one more token, nothing lost).
     if getattr(connection, "_data_version_hooked", None) is not connection.run_on_commit:
-        transaction.on_commit(new_version, using=connection.alias)
+        transaction.on_commit(_committed, using=connection.alias, robust=True)
         connection._data_version_hooked = connection.run_on_commit
 
 
 def _watch_writes(execute, sql, params, many, context):
+    _tell_pending(context["connection"])
     result = execute(sql, params, many, context)
-    _note_write(context["connection"], sql)
+    _note_write(context["connection"], context["cursor"], sql)
     return result
 
 
@@ -114,11 +167,17 @@ def _migrations_start(**kwargs):
 def _migrations_done(**kwargs):
     global _migrating
     _migrating = False
-    new_version()
+    try:
+        new_version()
+    except DatabaseError:  # migrated back below the cache's table: there is nothing cached to forget
+        logger.warning("No cache table to take a new data version.")
 
 
 def install() -> None:
+    from django.core.signals import request_finished
+
     connection_created.connect(watch_connection, dispatch_uid="reports.caching.watch_connection")
+    request_finished.connect(tell_pending, dispatch_uid="reports.caching.tell_pending")
     pre_migrate.connect(_migrations_start, dispatch_uid="reports.caching.migrations_start")
     post_migrate.connect(_migrations_done, dispatch_uid="reports.caching.migrations_done")
 

@@ -141,8 +141,10 @@ def _campaign_page(request, campaign, *, endorse_form=None, launch_form=None):
         "campaign": campaign, "ancestors": selectors.crumbs(user, campaign.unit),
         "targets": list(campaign.targets.all()), "stages": stages, "reviews": reviews,
         "standing_members": campaign.standing_members.select_related("unit"),
-        # The furthest behind first, a few: a city-wide campaign may have hundreds behind on some target.
-        "behind": behind, "behind_shown": sorted(behind, key=lambda standing: standing.score)[:BEHIND_SHOWN],
+        # Those behind on the most targets first, the lower score first among them, a few: a city-wide campaign
+        # may have hundreds behind on some target.
+        "behind": behind, "behind_shown": sorted(behind, key=lambda standing: (-len(standing.lagging),
+                                                                              standing.score))[:BEHIND_SHOWN],
         "my_registrations": selectors.registrations_acted_for(user, campaign),
         "counts": dict(registrations.order_by().values_list("state").annotate(n=Count("pk"))),
         "inspections": inspections[:10], "support_actions": support_actions[:10],

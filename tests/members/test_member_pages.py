@@ -166,3 +166,8 @@ def test_the_unit_filter_offers_the_way_down_and_accepts_any_unit_of_the_subtree
     page, labels = offered(unit=tree.branch_a.pk)  # a link naming a branch straight away
     assert labels == [tree.city.name, tree.sector.name, tree.g1.name, tree.branch_a.name]
     assert member_in_a in page.context["page"].object_list
+
+
+def test_a_unit_typed_in_strange_digits_is_refused_not_a_server_error(city_committee, tree):
+    response = client_for(city_committee).get(reverse("members:list"), {"unit": "²"})
+    assert response.status_code == 200 and "unit" in response.context["filter"].form.errors

@@ -1,14 +1,18 @@
 """The dashboard's figures come from the cache until the portal's data changes, and never outlive the change:
-a write through a model, a queryset update or a bulk insert draws a new data version at its commit (for
-everybody), and the writing transaction draws one when it looks again (to read its own changes)."""
+a write through a model, a queryset update, a bulk insert or a many-to-many add draws a new data version at
+its commit, and the writing transaction reads its figures afresh without keeping them.
+
+Tests run inside a transaction that never commits: ``commit()`` runs what a commit would, and
+``caching.new_version()`` stands for the commit of what the fixtures wrote."""
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from members.models import AuditEntry
-from movements.models import Commitment, CommitmentState
+from members.models import AuditEntry, Member
+from movements.models import Commitment, CommitmentState, YouthProject
 from reports import caching
 from tests.conftest import client_for
 from tests.factories import MemberFactory, make_unit
@@ -22,55 +26,99 @@ def _dashboard(client):
     return response.context["figures"], len(queries)
 
 
-def test_the_figures_are_kept_until_a_commitment_changes_them(grassroots_committee, tree, data):
+def test_the_figures_are_kept_until_a_commitment_changes_them(grassroots_committee, tree, data,
+                                                              django_capture_on_commit_callbacks):
+    caching.new_version()
     client = client_for(grassroots_committee)
     first, computed = _dashboard(client)
     again, from_cache = _dashboard(client)
     assert (again.registered, again.members) == (first.registered, first.members) == (1, first.members)
     assert from_cache < computed - 10  # the subtree's aggregates were not run again
 
-    make_commitment(MemberFactory(unit=tree.branch_b), data)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_commitment(MemberFactory(unit=tree.branch_b), data)
     changed, recomputed = _dashboard(client)
     assert (changed.registered, changed.members) == (2, first.members + 1)
     assert recomputed > from_cache + 10
 
 
-def test_a_queryset_update_changes_the_figures_too(grassroots_committee, tree, data):
+def test_a_transaction_that_wrote_reads_its_own_figures_and_keeps_none(grassroots_committee, tree, data):
+    caching.new_version()
     client = client_for(grassroots_committee)
     assert _dashboard(client)[0].approved == 0
+    version = caching.data_version()
     Commitment.objects.filter(member__unit=tree.branch_a).update(state=CommitmentState.APPROVED)
-    assert _dashboard(client)[0].approved == 1
+    assert _dashboard(client)[0].approved == 1  # not the cached 0
+    assert caching.data_version() == version  # others keep the committed figures until the commit
+    assert caching.cached("probe", (), lambda: "fresh") == "fresh"
+    assert cache.get(f"probe:{version}:vi") is None
 
 
-def test_only_writes_to_the_data_draw_a_new_version(grassroots_committee, tree, data):
-    before = caching.data_version()
-    AuditEntry.objects.filter(pk__lt=0).delete()  # the audit log changes on every action: not a figure
-    Commitment.objects.filter(pk__lt=0).values_list("pk")  # a read
+def test_only_writes_that_change_the_data_draw_a_new_version(tree, data, django_capture_on_commit_callbacks):
+    before = caching.new_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        AuditEntry.objects.filter(pk__lt=0).delete()  # the audit log changes on every action: not a figure
+        Commitment.objects.filter(pk__lt=0).update(review_comment="")  # matches nothing
+        Commitment.objects.values_list("pk").first()  # a read
     assert caching.data_version() == before
-    Commitment.objects.filter(pk__lt=0).update(review_comment="")
+    with django_capture_on_commit_callbacks(execute=True):
+        Commitment.objects.update(review_comment="")
+    assert caching.data_version() != before
+
+
+def test_a_many_to_many_add_draws_a_new_version(tree, data, member_in_a, django_capture_on_commit_callbacks):
+    project = YouthProject.objects.get(unit=tree.branch_a)
+    before = caching.new_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        project.members.add(member_in_a)  # INSERT OR IGNORE on SQLite, INSERT … ON CONFLICT on PostgreSQL
     assert caching.data_version() != before
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_transaction_draws_a_version_when_it_reads_after_writing_and_one_at_its_commit():
+def test_a_transaction_draws_one_version_at_its_commit_and_none_at_a_rollback():
     before = caching.data_version()
     with transaction.atomic():
         unit = make_unit(parent=None, code="cache-branch", kind="branch", name="Chi đoàn Khoa Dược")
         MemberFactory.create_batch(3, unit=unit)
-        hooked = [hook for _savepoints, hook, _robust in connection.run_on_commit if hook is caching.new_version]
+        hooked = [hook for _savepoints, hook, _robust in connection.run_on_commit if hook is caching._committed]
         assert len(hooked) == 1  # one for the whole transaction, not one per statement
-        during = caching.data_version()
-        assert during != before
-        assert caching.data_version() == during  # nothing written since the last look
-    assert caching.data_version() not in (before, during)
+        assert caching.data_version() == before  # nothing committed yet
+    after = caching.data_version()
+    assert after != before
+    try:
+        with transaction.atomic():
+            MemberFactory(unit=unit)
+            raise RuntimeError("refused")
+    except RuntimeError:
+        pass
+    assert caching.data_version() == after
+
+    # Outside a transaction the write commits at once; the cache is told after the statement is finished
+    # (telling it in the middle of an INSERT … RETURNING lost the row on SQLite).
+    MemberFactory(unit=unit, full_name="Lê Văn Tự Động")
+    assert Member.objects.filter(unit=unit, full_name="Lê Văn Tự Động").count() == 1
+    assert caching.data_version() != after
 
 
-def test_the_count_of_a_long_list_is_kept_until_the_list_changes(secretary, tree, member_in_a):
+def test_the_count_of_a_long_list_is_kept_until_the_list_changes(secretary, tree, member_in_a,
+                                                                 django_capture_on_commit_callbacks):
+    caching.new_version()
     client = client_for(secretary)
     url = reverse("members:list")
     assert client.get(url).context["page"].paginator.count == 2  # the secretary and member_in_a
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     assert not any("COUNT(" in query["sql"] and "members_member" in query["sql"] for query in queries)
-    MemberFactory(unit=tree.branch_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        MemberFactory(unit=tree.branch_a)
     assert client.get(url).context["page"].paginator.count == 3
+
+
+def test_pages_answer_without_the_cache(grassroots_committee, tree, data, monkeypatch):
+    def away(*args, **kwargs):
+        raise ConnectionError("cache server away")
+
+    caching.new_version()
+    monkeypatch.setattr(cache, "get", away)
+    monkeypatch.setattr(cache, "set", away)
+    assert _dashboard(client_for(grassroots_committee))[0].registered == 1

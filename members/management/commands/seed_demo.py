@@ -3,10 +3,11 @@ from django.db import connection
 
 from campaigns.demo import load_demo_campaigns, load_demo_feedback, load_scale_campaign
 from members.demo import DEMO_PASSWORD, load_demo, load_scale
+from members.models import Unit, UnitKind
 from movements.demo import load_demo_year, load_scale_year
 
 # Sector unions in the benchmark tree, each of 100 branches of 100 members.
-SCALE_SECTORS = {"city": 5, "metro": 50}
+SECTOR_UNIONS_AT_SCALE = {"city": 5, "metro": 50}
 
 
 class Command(BaseCommand):
@@ -14,7 +15,7 @@ class Command(BaseCommand):
             "with a year of work, --scale metro ten times that.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=["demo", *SCALE_SECTORS], default="demo",
+        parser.add_argument("--scale", choices=["demo", *SECTOR_UNIONS_AT_SCALE], default="demo",
                             help="city: about 500 branches and 50,000 members more, with their commitments, "
                                  "projects, activities and a city-wide campaign, for benchmarks; metro: 10 times "
                                  "that.")
@@ -28,8 +29,13 @@ class Command(BaseCommand):
             self.stdout.write("Demo campaigns loaded in every phase, with reviews, awards and an honour board.")
         if load_demo_feedback():
             self.stdout.write("Demo feedback points loaded, with a few months of the people's opinions.")
-        if scale in SCALE_SECTORS:
-            result = load_scale(sectors=SCALE_SECTORS[scale])
+        if scale in SECTOR_UNIONS_AT_SCALE:
+            present = Unit.objects.filter(code__startswith="scale-s", kind=UnitKind.SECTOR).count()
+            if present and present != SECTOR_UNIONS_AT_SCALE[scale]:
+                self.stderr.write(f"This database holds another scale ({present} sector unions): {scale} needs an "
+                                  "empty database.")
+                return
+            result = load_scale(sectors=SECTOR_UNIONS_AT_SCALE[scale])
             self.stdout.write(f"Scale {scale}: {result['units']} units, {result['members_created']} members added.")
             work = load_scale_year()
             self.stdout.write("Their year: " + ", ".join(f"{count} {name}" for name, count in work.items()) + ".")
