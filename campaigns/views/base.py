@@ -5,6 +5,7 @@ from django.http import Http404
 
 from campaigns import selectors
 from campaigns.models import Award, Campaign, Registration
+from campaigns.standings import visible_rows
 from members.access import Action, policy
 
 
@@ -47,4 +48,5 @@ def get_award(user, pk) -> Award:
 def visible_standings(user, standings):
     """The rows of a ranking (campaigns.standings.standings_today) the reader may see, keeping the ranks of the
     whole field."""
-    return [standing for standing in standings if standing.registration.visible_to(user)]
+    visible = visible_rows(user)
+    return [standing for standing in standings if visible(standing.registration)]
