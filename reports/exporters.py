@@ -1,16 +1,16 @@
 """Exporters: one class per report, yielding its tables once; the renderers turn any exporter into a workbook
 or a PDF. An exporter computes its scope from the user it is given, never from a request."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import FilteredRelation, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from members.access import Action, policy
 from members.models import MemberStatus, Unit
-from movements.models import Classification, Commitment, CommitmentState
+from movements.models import Classification, CommitmentState, MovementYear
 from reports.figures import Figures, unit_figures
 
 
@@ -19,7 +19,7 @@ class Table:
     key: str
     title: str
     headers: list[str]
-    rows: Iterable[list]
+    rows: Iterable[Sequence]  # a generator for long tables: rows are written as they come
     in_pdf: bool = True  # per-person rows go to the workbook only
     sheet: str = ""  # a name short enough for a sheet tab (31 characters), when the title is not
 
@@ -92,19 +92,27 @@ class YearEndExporter:
         yield Table("members", _("Members"), [_("Full name"), _("Unit"), _("Commitment"), _("Classification")],
                     self.member_rows(), in_pdf=False)
 
-    def member_rows(self) -> Iterator[list]:
+    def member_rows(self) -> Iterator[tuple]:
         """Every active member of the subtree with the state of their commitment, streamed from the database."""
-        commitments = Commitment.objects.filter(member=OuterRef("pk"), movement_year__year=self.year)
+        # One join, not two subqueries per member: the join reads each table once. A member who moved between
+        # unions that opened the year separately may hold two commitments of the year: their rows come together,
+        # the one made first ahead, and only it is kept.
+        movement_years = list(MovementYear.objects.filter(year=self.year).values_list("pk", flat=True))
         members = (policy.members(self.user, Action.VIEW_REPORTS)
                    .filter(self.unit.subtree_q("unit__path"), status=MemberStatus.ACTIVE)
-                   .annotate(commitment_state=Subquery(commitments.values("state")[:1]),
-                             classification=Subquery(commitments.values("classification")[:1]))
-                   .order_by("unit__path", "sort_name").values_list("full_name", "unit__name", "commitment_state",
-                                                                    "classification"))
-        states, classes = dict(CommitmentState.choices), dict(Classification.choices)
-        for full_name, unit_name, state, classification in members.iterator(chunk_size=2000):
-            yield [full_name, unit_name, str(states.get(state, _("Not registered"))),
-                   str(classes.get(classification, ""))]
+                   .annotate(this_year=FilteredRelation("commitments", condition=Q(
+                       commitments__movement_year__in=movement_years)))
+                   .order_by("unit__path", "sort_name", "pk", "this_year__pk")
+                   .values_list("pk", "full_name", "unit__name", "this_year__state", "this_year__classification"))
+        # Labels translated once, not once a row.
+        not_registered = _("Not registered")
+        states = {value: str(label) for value, label in CommitmentState.choices}
+        classes = {value: str(label) for value, label in Classification.choices}
+        previous = None
+        for member, full_name, unit_name, state, classification in members.iterator(chunk_size=2000):
+            if member != previous:
+                previous = member
+                yield full_name, unit_name, states.get(state, not_registered), classes.get(classification, "")
 
 
 class ReviewExporter:
@@ -223,8 +231,6 @@ class MemberListExporter:
         return []
 
     def members(self):
-        from django.db.models import Q
-
         from members.text import fold
 
         members = policy.members(self.user, Action.VIEW_MEMBERS).filter(self.unit.subtree_q("unit__path"))
@@ -243,10 +249,10 @@ class MemberListExporter:
     def tables(self) -> Iterator[Table]:
         rows = self.members().values_list("full_name", "birth_date", "card_number", "unit__name", "position",
                                           "status")
-        statuses = dict(MemberStatus.choices)
+        statuses = {value: str(label) for value, label in MemberStatus.choices}  # translated once, not once a row
         yield Table("members", _("Members"), [_("No."), _("Full name"), _("Date of birth"), _("Card number"),
                                               _("Unit"), _("Position"), _("Status")], (
-            [number, name, f"{birth:%d/%m/%Y}" if birth else "", card, unit, position, str(statuses[status])]
+            (number, name, f"{birth:%d/%m/%Y}" if birth else "", card, unit, position, statuses[status])
             for number, (name, birth, card, unit, position, status) in enumerate(rows.iterator(chunk_size=2000),
                                                                                   start=1)))
 

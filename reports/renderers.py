@@ -9,42 +9,54 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 
 
 def write_xlsx(exporter, output, *, progress=None) -> None:
-    """One sheet per table, a bold heading row, every text cell kept from becoming a formula."""
+    """One sheet per table, a bold heading row, every text cell kept from becoming a formula. Rows are written
+    as they come from the exporter, so a list of any length takes the same memory."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    bold = Font(bold=True)
+    bold = Font(bold=True)  # one style for every heading cell
     tables = list(exporter.tables())
     used: set[str] = set()
     for index, table in enumerate(tables, start=1):
         sheet = workbook.create_sheet(title=_sheet_title(table.sheet or table.title, used))
         heading = []
         for label in table.headers:
-            cell = _cell(sheet, label)
+            cell = WriteOnlyCell(sheet, value=_legal(str(label)))
+            cell.data_type = "s"
             cell.font = bold
             heading.append(cell)
         sheet.append(heading)
+        # Plain values, as openpyxl takes them fastest (it writes them all through one cell of its own); only
+        # text needs a look. A cell object of ours for every value made the workbook twice as slow to write.
         for row in table.rows:
-            sheet.append([_cell(sheet, value) for value in row])
+            sheet.append([_text(sheet, value) if isinstance(value, (str, Promise)) else value for value in row])
         if progress:
             progress(index, len(tables))
     workbook.save(output)
 
 
-def _cell(sheet, value):
-    """A cell holding the value as typed: text is always a text cell, so that "=…" is never a formula, and the
-    control characters a workbook cannot hold are dropped rather than failing the whole file."""
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+def _text(sheet, value):
+    """Text as typed: text openpyxl would take for a formula ("=…") or an error ("#N/A") goes in a text cell of
+    its own; any other text goes as it is. This runs for every text value: the imports wait for the rare case."""
+    value = _legal(str(value))  # str(): labels of choices are lazy translations
+    if value.startswith(("=", "#")):
+        from openpyxl.cell import WriteOnlyCell
 
-    if isinstance(value, Promise):  # labels of choices are lazy translations
-        value = str(value)
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+        cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"
         return cell
-    return WriteOnlyCell(sheet, value=value)
+    return value
+
+
+def _legal(text: str) -> str:
+    """The text without the control characters a workbook cannot hold, dropped rather than failing the file."""
+    if text.isprintable():  # nearly always, and much cheaper to ask than to substitute
+        return text
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.sub("", text)
 
 
 def _sheet_title(title: str, used: set[str]) -> str:
