@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from members.access import Action, policy
 from members.models import MemberStatus, Unit
 from movements.models import Classification, CommitmentState, MovementYear
-from reports.figures import Figures, unit_figures
+from reports.figures import Figures, cached_unit_figures
 
 
 @dataclass
@@ -35,7 +35,7 @@ class YearEndExporter:
     @property
     def figures(self) -> Figures:
         if self._figures is None:
-            self._figures = unit_figures(self.user, self.unit, self.year)
+            self._figures = cached_unit_figures(self.user, self.unit, self.year)
         return self._figures
 
     @property

@@ -37,6 +37,7 @@ from movements.models import (
 )
 from movements.models.commitments import APPROVED_STATES
 from movements.selectors import year_applying_to
+from reports import caching
 
 EVALUATED_STATES = (CommitmentState.EVALUATED, CommitmentState.CONFIRMED)
 
@@ -198,6 +199,12 @@ def unit_figures(user, unit: Unit, year: int) -> Figures:
 
     figures.sub_units = _sub_unit_rows(user, unit, members, commitments, projects, initiatives)
     return figures
+
+
+def cached_unit_figures(user, unit: Unit, year: int) -> Figures:
+    """unit_figures, kept in the cache until the portal's data changes: the dashboard, the year-end report's page
+    and its workbook show the same figures, computed once."""
+    return caching.cached("figures", (user.pk, unit.pk, year), lambda: unit_figures(user, unit, year))
 
 
 def _grouped(queryset, unit: Unit, path_field: str, **aggregates) -> dict:

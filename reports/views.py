@@ -20,10 +20,10 @@ from members.access import Action, policy
 from members.forms import add_service_errors
 from members.selectors import visible_ancestors, working_unit
 from movements.uploads import stored_file_response
-from reports import caching, selectors, services
+from reports import selectors, services
 from reports.charts import figure_charts
 from reports.exporters import LIST_EXPORTERS
-from reports.figures import SUB_UNIT_SORTS, unit_figures
+from reports.figures import SUB_UNIT_SORTS, cached_unit_figures
 from reports.forms import YearEndReportForm
 from reports.models import ArchivedFile, ExportJob, ReportState, YearEndReport
 
@@ -45,8 +45,7 @@ def _report_unit(request):
 def dashboard(request):
     unit = _report_unit(request)
     year = _year(request)
-    figures = caching.cached("figures", (request.user.pk, unit.pk, year),
-                             lambda: unit_figures(request.user, unit, year))
+    figures = cached_unit_figures(request.user, unit, year)
     sort = request.GET.get("sort", "name")
     rows = sorted(figures.sub_units, key=SUB_UNIT_SORTS.get(sort, SUB_UNIT_SORTS["name"]))
     return render(request, "reports/dashboard.html", {
@@ -83,7 +82,7 @@ def _report_page(request, report, form=None):
     return render(request, "reports/year_end.html", {
         "report": report, "unit": report.unit, "ancestors": visible_ancestors(request.user, report.unit),
         "form": form or (YearEndReportForm(instance=report) if editable else None),
-        "files": report.files.all(), "figures": unit_figures(request.user, report.unit, report.year),
+        "files": report.files.all(), "figures": cached_unit_figures(request.user, report.unit, report.year),
         "job": job,
         # A job that has not moved for half an hour was lost with its worker; the committee may start another.
         "may_write_files": manages and report.state == ReportState.ISSUED and (
