@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole suite, twice: on SQLite (the embedded default) and on a throwaway PostgreSQL cluster
-# (the production database). Browser tests run in both. Extra arguments go to pytest.
+# (the production database). Browser tests run in both, except the four personas' accessibility walks (PostgreSQL only:
+# the longest tests, and what the browser is given does not depend on the database). Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -110,6 +110,10 @@ def test_every_public_page_is_accessible_and_fits_a_phone(chromium, live_server,
 
 
 @pytest.mark.timeout(900)  # the city committee's walk is long; a hang still ends
+# What the browser is given does not depend on the database, and the walks are the suite's longest tests: they
+# run once, on PostgreSQL, the production database (the public pages' walk runs on both).
+@pytest.mark.skipif(settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+                    reason="walked on PostgreSQL, the production database")
 @pytest.mark.parametrize("username", ["doanvien", "bithu", "thuongvu", "thanhdoan"])
 def test_every_page_is_accessible_and_fits_a_phone(chromium, live_server, browser_settings, username):
     seed_demo()
