@@ -148,6 +148,7 @@ def main(argv=None) -> int:
     parser.add_argument("--database-url-metro")
     parser.add_argument("--skip", choices=["pages", "exports"], action="append", default=[])
     options = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows as it comes, also into a log file
     require_wrk()
     figures = {"machine": machine(), "results": {}}
     failed = False
