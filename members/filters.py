@@ -35,8 +35,7 @@ class UnitDrillDownFilterSet(django_filters.FilterSet):
         return form
 
     def _way_down(self, units, form):
-        chosen = form.data.get("unit", "")
-        chosen = str(chosen)
+        chosen = str(form.data.get("unit", ""))
         anchor = (units.filter(pk=chosen).first() if chosen.isascii() and chosen.isdigit()
                   and int(chosen) <= LARGEST_KEY else None)
         if anchor is None:
