@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from campaigns.selectors import awards_of_member
 from config.middleware import PrivacyNoticeMiddleware
 from config.redirects import local_path
+from config.streaming import stream_rows
 from members import access_log, life, notifications, privacy, retention, services
 from members.access import Action, policy
 from members.activation import activation_sheet_pdf, mail_activation_links
@@ -447,7 +448,7 @@ def member_export(request):
     member_filter = MemberFilter(request.GET, queryset=members.select_related("unit"), request=request)
     filters = ", ".join(f"{name}: {value}" for name, value in request.GET.items() if value and name != "page")
     access_log.record_export(request.user, unit, _("Member list (Excel) %(filters)s") % {"filters": filters})
-    return _workbook_response(f"doan-vien-{unit.code}.xlsx", member_rows(member_filter.qs.iterator(chunk_size=2000)),
+    return _workbook_response(f"doan-vien-{unit.code}.xlsx", member_rows(stream_rows(member_filter.qs)),
                               _("Members"))
 
 

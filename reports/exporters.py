@@ -8,6 +8,7 @@ from django.db.models import FilteredRelation, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from config.streaming import stream_rows
 from members.access import Action, policy
 from members.models import MemberStatus, Unit
 from movements.models import Classification, CommitmentState, MovementYear
@@ -109,7 +110,7 @@ class YearEndExporter:
         states = {value: str(label) for value, label in CommitmentState.choices}
         classes = {value: str(label) for value, label in Classification.choices}
         previous = None
-        for member, full_name, unit_name, state, classification in members.iterator(chunk_size=2000):
+        for member, full_name, unit_name, state, classification in stream_rows(members):
             if member != previous:
                 previous = member
                 yield full_name, unit_name, states.get(state, not_registered), classes.get(classification, "")
@@ -253,7 +254,7 @@ class MemberListExporter:
         yield Table("members", _("Members"), [_("No."), _("Full name"), _("Date of birth"), _("Card number"),
                                               _("Unit"), _("Position"), _("Status")], (
             (number, name, f"{birth:%d/%m/%Y}" if birth else "", card, unit, position, statuses[status])
-            for number, (name, birth, card, unit, position, status) in enumerate(rows.iterator(chunk_size=2000),
+            for number, (name, birth, card, unit, position, status) in enumerate(stream_rows(rows),
                                                                                   start=1)))
 
 
