@@ -111,28 +111,37 @@ class Grant:
 
 
 def _grants(user) -> tuple[Grant, ...]:
-    """The roles a user holds, read once per request and kept on the user object."""
+    """The roles a user holds, read once per request and kept on the user object (with their units, which the
+    layout's unit switcher shows on every page)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return ()
     cached = getattr(user, "_access_grants", None)
     if cached is not None:
         return cached
-    grants = [
-        Grant(unit_id, path, Role(role))
-        for unit_id, path, role in RoleAssignment.objects.filter(user=user, unit__is_active=True).values_list(
-            "unit_id", "unit__path", "role"
-        )
-    ]
-    membership = Member.objects.filter(user=user, status=MemberStatus.ACTIVE).values_list("unit_id", "unit__path")
-    grants.extend(Grant(unit_id, path, Role.MEMBER) for unit_id, path in membership)
-    user._access_grants = tuple(grants)
+    units = {}
+    grants = []
+    for assignment in RoleAssignment.objects.filter(user=user, unit__is_active=True).select_related("unit"):
+        units[assignment.unit_id] = assignment.unit
+        grants.append(Grant(assignment.unit_id, assignment.unit.path, Role(assignment.role)))
+    for membership in Member.objects.filter(user=user, status=MemberStatus.ACTIVE).select_related("unit").only(
+            "unit"):
+        units[membership.unit_id] = membership.unit
+        grants.append(Grant(membership.unit_id, membership.unit.path, Role.MEMBER))
+    user._access_grants, user._access_units = tuple(grants), units
     return user._access_grants
+
+
+def granted_units(user) -> dict:
+    """The units of the user's grants by id (read with the grants)."""
+    _grants(user)
+    return getattr(user, "_access_units", {})
 
 
 def forget_grants(user) -> None:
     """Drop the cached roles after they change within the same request."""
-    if hasattr(user, "_access_grants"):
-        del user._access_grants
+    for name in ("_access_grants", "_access_units", "_units_with_roles"):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def _roots(paths) -> list[str]:

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
 
-from members.access import Action, policy
+from members.access import Action, granted_units, policy
 from members.models import Member, MemberStatus, Role, Unit, UnitKind
 
 SESSION_UNIT_KEY = "current_unit_id"
@@ -28,7 +28,7 @@ def units_with_roles(user) -> list[UnitRoles]:
     if cached is not None:
         return cached
     grants = policy.grants(user)
-    units = Unit.objects.in_bulk({g.unit_id for g in grants})
+    units = granted_units(user)
     by_unit: dict[int, UnitRoles] = {}
     for grant in sorted(grants, key=lambda g: (g.unit_path, g.role)):
         by_unit.setdefault(grant.unit_id, UnitRoles(units[grant.unit_id])).roles.append(grant.role)
@@ -44,7 +44,9 @@ def current_unit(request) -> Unit | None:
     user = request.user
     if user.is_authenticated:
         unit_id = request.session.get(SESSION_UNIT_KEY)
-        if unit_id:
+        if unit_id in granted_units(user):  # one of their own units: read already, and theirs to see
+            unit = granted_units(user)[unit_id]
+        elif unit_id:
             unit = Unit.objects.filter(pk=unit_id, is_active=True).first()
             if unit is not None and not policy.sees(user, unit):
                 unit = None
