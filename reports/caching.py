@@ -34,6 +34,8 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "data-version"
 # How long figures stay without a change: a bound on what an unseen write (a database console) could leave.
 FIGURES_TIMEOUT = 60 * 60
+# The database cache's key column holds 255 characters, with Django's prefix and version in front.
+MAX_KEY_LENGTH = 200
 # The apps whose tables the figures read; logs and queues beside them change on every page and are left out.
 WATCHED_APPS = ("members", "movements", "campaigns")
 UNWATCHED_TABLES = frozenset({"members_auditentry", "members_accessentry", "members_notification",
@@ -61,10 +63,17 @@ def watched_tables() -> frozenset[str]:
 
 
 def data_version() -> str:
-    _tell_pending(connections[DEFAULT_DB_ALIAS])
+    """The current token; read once per request (a page reading several figures asks the cache once)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    _tell_pending(connection)
+    version = getattr(connection, "_request_version", None)
+    if version:
+        return version
     version = cache.get(VERSION_KEY)
     if version is None:
         version = new_version()
+    elif getattr(connection, "_request_version", None) == "":
+        connection._request_version = version
     return version
 
 
@@ -75,6 +84,8 @@ def new_version() -> str:
     connection._data_changed, connection._data_version_hooked, connection._data_pending = False, None, False
     version = uuid.uuid4().hex
     cache.set(VERSION_KEY, version, None)
+    if getattr(connection, "_request_version", None) is not None:
+        connection._request_version = version
     return version
 
 
@@ -93,6 +104,8 @@ def cached(name: str, parts: tuple, compute):
         return compute()
     try:
         key = ":".join(map(str, (name, data_version(), translation.get_language(), *parts)))
+        if len(key) > MAX_KEY_LENGTH:  # parts taken from a query string can be long; the cache table's key is not
+            key = f"{name}:{hashlib.sha256(key.encode()).hexdigest()}"
         value = cache.get(key)
     except Exception:  # a cache server away: the page computes its figures
         logger.exception("The cache could not be read; computing %s.", name)
@@ -123,6 +136,12 @@ def _tell_pending(connection) -> None:
 def tell_pending(**kwargs) -> None:
     for connection in connections.all(initialized_only=True):
         _tell_pending(connection)
+    connections[DEFAULT_DB_ALIAS]._request_version = None
+
+
+def remember_version_for_request(**kwargs) -> None:
+    """From now until the request ends, data_version() keeps the token it first reads."""
+    connections[DEFAULT_DB_ALIAS]._request_version = ""
 
 
 def _note_write(connection, cursor, sql: str) -> None:
@@ -174,9 +193,10 @@ def _migrations_done(**kwargs):
 
 
 def install() -> None:
-    from django.core.signals import request_finished
+    from django.core.signals import request_finished, request_started
 
     connection_created.connect(watch_connection, dispatch_uid="reports.caching.watch_connection")
+    request_started.connect(remember_version_for_request, dispatch_uid="reports.caching.remember_version")
     request_finished.connect(tell_pending, dispatch_uid="reports.caching.tell_pending")
     pre_migrate.connect(_migrations_start, dispatch_uid="reports.caching.migrations_start")
     post_migrate.connect(_migrations_done, dispatch_uid="reports.caching.migrations_done")

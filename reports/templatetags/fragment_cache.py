@@ -1,0 +1,41 @@
+"""A piece of a page rendered once per reader and kept until the portal's data changes.
+
+The long lists (members, a ranking) spend most of a request rendering their rows; the same reader opening the same
+page again, or paging back, gets the rows from the cache. The key holds the reader (what the access policy lets them
+see follows from their roles, and any change of a role is a change of data), the language (reports.caching adds it)
+and the parts the template names: whatever else the rows depend on must be among them."""
+
+from django import template
+from django.utils.safestring import mark_safe
+
+from reports import caching
+
+register = template.Library()
+
+
+class ReaderFragmentNode(template.Node):
+    def __init__(self, name: str, parts: list[template.base.FilterExpression], nodelist: template.NodeList):
+        self.name, self.parts, self.nodelist = name, parts, nodelist
+
+    def render(self, context):
+        request = context["request"]
+        parts = (request.user.pk, *(part.resolve(context) for part in self.parts))
+        return mark_safe(caching.cached(f"fragment:{self.name}", parts, lambda: self._render_rows(context)))
+
+    def _render_rows(self, context) -> str:
+        html = self.nodelist.render(context)
+        if "csrfmiddlewaretoken" in html:  # a token kept in the cache would be refused once the reader's changed
+            raise template.TemplateSyntaxError(f"The cached fragment {self.name!r} holds a CSRF token.")
+        return html
+
+
+@register.tag
+def cached_for_reader(parser, token):
+    """``{% cached_for_reader "name" part … %}…{% end_cached_for_reader %}``. Nothing inside may carry a CSRF
+    token or a message: those belong to one response, not to the data."""
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes a quoted name first, then the parts of its key.")
+    nodelist = parser.parse(("end_cached_for_reader",))
+    parser.delete_first_token()
+    return ReaderFragmentNode(bits[1][1:-1], [parser.compile_filter(bit) for bit in bits[2:]], nodelist)

@@ -1,0 +1,111 @@
+"""Rows rendered once per reader (reports/templatetags/fragment_cache.py): kept until the data changes, never
+shown to another reader; and the data version read once per request.
+
+``caching.new_version()`` stands for the commit of what the fixtures wrote (tests never commit)."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.template import Context, Template, TemplateSyntaxError
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from members import services
+from reports import caching
+from tests.conftest import client_for
+from tests.factories import MemberFactory
+
+
+def _member_list(client, **query):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("members:list"), query)
+    assert response.status_code == 200
+    return response.content.decode(), [query["sql"] for query in queries]
+
+
+def _reads_members(sqls):
+    """The query for the page's rows: members with their units, a page (LIMIT) of them."""
+    return [sql for sql in sqls if sql.startswith('SELECT "members_member"."id"') and "LIMIT" in sql
+            and '"members_unit"."name"' in sql]
+
+
+def test_the_rows_are_kept_for_the_reader_until_a_member_changes(secretary, member_in_a,
+                                                                  django_capture_on_commit_callbacks):
+    caching.new_version()
+    client = client_for(secretary)
+    first, first_queries = _member_list(client)
+    again, again_queries = _member_list(client)
+    assert member_in_a.full_name in again and again.count(member_in_a.full_name) == first.count(
+        member_in_a.full_name)
+    assert _reads_members(first_queries) and not _reads_members(again_queries)  # the rows came from the cache
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.member_update(actor=secretary, member=member_in_a, full_name="Lê Thị Đổi Tên")
+    changed, _queries = _member_list(client)
+    assert "Lê Thị Đổi Tên" in changed and member_in_a.full_name not in changed
+
+
+def test_each_reader_has_their_own_rows(secretary, sibling_secretary, member_in_a, tree):
+    stranger = MemberFactory(unit=tree.branch_b, full_name="Người Chi Đoàn Khác")
+    caching.new_version()
+    mine, _ = _member_list(client_for(secretary))
+    theirs, _ = _member_list(client_for(sibling_secretary))
+    assert member_in_a.full_name in mine and stranger.full_name not in mine
+    assert stranger.full_name in theirs and member_in_a.full_name not in theirs
+
+
+def test_the_filters_and_the_page_are_part_of_the_key(secretary, member_in_a, tree):
+    caching.new_version()
+    client = client_for(secretary)
+    everyone, _ = _member_list(client)
+    found, _ = _member_list(client, q=member_in_a.full_name.split()[-1])
+    nobody, _ = _member_list(client, q="Không Ai Có Tên Này")
+    assert member_in_a.full_name in everyone and member_in_a.full_name in found
+    assert member_in_a.full_name not in nobody
+    long_query, _ = _member_list(client, q="x" * 400)  # a key longer than the cache table's column
+    assert member_in_a.full_name not in long_query
+
+
+def _render_for(user, source, **values):
+    request = RequestFactory().get("/")
+    request.user = user
+    return Template("{% load fragment_cache %}" + source).render(Context({"request": request, **values}))
+
+
+def test_the_key_holds_the_reader_and_the_named_parts(secretary, sibling_secretary):
+    caching.new_version()
+    fragment = '{% cached_for_reader "probe" part %}{{ request.user.username }} {{ part }}{% end_cached_for_reader %}'
+    assert _render_for(secretary, fragment, part=1) == f"{secretary.username} 1"
+    assert _render_for(sibling_secretary, fragment, part=1) == f"{sibling_secretary.username} 1"
+    assert _render_for(secretary, fragment, part=2) == f"{secretary.username} 2"
+    caching.new_version()
+    # Kept: the same key renders what was kept, not the changed context.
+    assert _render_for(secretary, fragment.replace("{{ part }}", "{{ part }} {{ extra }}"), part=3,
+                       extra="a") == f"{secretary.username} 3 a"
+    assert _render_for(secretary, fragment.replace("{{ part }}", "{{ part }} {{ extra }}"), part=3,
+                       extra="b") == f"{secretary.username} 3 a"
+
+
+def test_a_fragment_holding_a_csrf_token_is_refused(secretary):
+    caching.new_version()
+    with pytest.raises(TemplateSyntaxError):
+        _render_for(secretary, '{% cached_for_reader "probe" %}<form>{% csrf_token %}</form>{% end_cached_for_reader %}',
+                    csrf_token="token")
+
+
+def test_a_page_reads_the_data_version_once(grassroots_committee, tree):
+    caching.new_version()
+    client = client_for(grassroots_committee)
+    client.get(reverse("reports:dashboard"))
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("reports:dashboard"))
+    reads = [query["sql"] for query in queries if caching.VERSION_KEY in query["sql"]]
+    assert len(reads) <= 1  # none at all when the cache is not the database's
+
+
+def test_the_version_read_in_a_request_is_forgotten_after_it(grassroots_committee):
+    client = client_for(grassroots_committee)
+    client.get(reverse("reports:dashboard"))
+    cache.set(caching.VERSION_KEY, "set-by-another-server", None)
+    assert caching.data_version() == "set-by-another-server"
