@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -131,3 +132,33 @@ def standings_today(campaign: Campaign) -> tuple[list[Target], list[Standing]]:
                          for standing in standings]
 
     return caching.cached("standings", (campaign.pk, today), rank)
+
+
+def reader_page(user, campaign: Campaign, number, page_size: int) -> tuple[list[Target], int, Page]:
+    """One page of today's ranking as ``user`` may read it, and the size of the whole field. Kept per reader: a
+    page of a ranking of thousands then reads its hundred rows back from the cache, not the thousands."""
+    number = str(number or 1)[:9]
+
+    def compute():
+        targets, standings = standings_today(campaign)
+        visible = visible_rows(user)
+        page = Paginator([s for s in standings if visible(s.registration)], page_size).get_page(number)
+        return targets, len(standings), page.number, page.paginator.count, list(page.object_list)
+
+    targets, field_size, number, count, rows = caching.cached(
+        "ranking-page", (campaign.pk, timezone.localdate(), user.pk, number), compute)
+    # A paginator over the positions only: the page's links and "101–200 of 4,990" without the rows themselves.
+    return targets, field_size, Page(rows, number, Paginator(range(count), page_size))
+
+
+def readers_laggards(user, campaign: Campaign, shown: int) -> tuple[int, list[Standing]]:
+    """How many registrants the reader may see are behind pace today, and the ``shown`` furthest behind (on the
+    most targets, the lower score first among them); kept per reader like reader_page."""
+
+    def compute():
+        _targets, standings = standings_today(campaign)
+        visible = visible_rows(user)
+        behind = [s for s in standings if s.lagging and visible(s.registration)]
+        return len(behind), sorted(behind, key=lambda s: (-len(s.lagging), s.score))[:shown]
+
+    return caching.cached("ranking-behind", (campaign.pk, timezone.localdate(), user.pk, shown), compute)

@@ -5,7 +5,6 @@ from django.http import Http404
 
 from campaigns import selectors
 from campaigns.models import Award, Campaign, Registration
-from campaigns.standings import visible_rows
 from members.access import Action, policy
 
 
@@ -43,10 +42,3 @@ def get_award(user, pk) -> Award:
         return award
     policy.check(user, Action.VIEW_AWARDS, award.unit)
     return award
-
-
-def visible_standings(user, standings):
-    """The rows of a ranking (campaigns.standings.standings_today) the reader may see, keeping the ranks of the
-    whole field."""
-    visible = visible_rows(user)
-    return [standing for standing in standings if visible(standing.registration)]

@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,8 +16,8 @@ from campaigns.catalogue import COORDINATION_RULE, TEMPLATES, TEMPLATES_BY_KEY
 from campaigns.forms import CampaignForm, EndorseForm, LaunchForm, StageFormSet, TargetFormSet
 from campaigns.models import CampaignState, RegistrationState, ReviewKind
 from campaigns.services import CAMPAIGN_FIELDS, may_follow
-from campaigns.standings import standings_today
-from campaigns.views.base import get_campaign, get_campaign_to_manage, visible_standings
+from campaigns.standings import reader_page, readers_laggards
+from campaigns.views.base import get_campaign, get_campaign_to_manage
 from members.access import Action, policy
 from members.forms import add_service_errors
 from members.selectors import current_unit, visible_ancestors, working_unit
@@ -129,10 +128,7 @@ def _campaign_page(request, campaign, *, endorse_form=None, launch_form=None):
     today = timezone.localdate()
     running = campaign.state == CampaignState.LAUNCHED
     stages = list(campaign.stages.all())
-    behind = []
-    if running:
-        _targets, standings = standings_today(campaign)
-        behind = [standing for standing in visible_standings(user, standings) if standing.lagging]
+    behind_count, behind_shown = readers_laggards(user, campaign, BEHIND_SHOWN) if running else (0, [])
     registrations = selectors.registrations_for(user, campaign)
     reviews = list(campaign.reviews.select_related("stage"))
     reviewed_stage_ids = {review.stage_id for review in reviews}
@@ -143,8 +139,8 @@ def _campaign_page(request, campaign, *, endorse_form=None, launch_form=None):
         "standing_members": campaign.standing_members.select_related("unit"),
         # Those behind on the most targets first, the lower score first among them, a few: a city-wide campaign
         # may have hundreds behind on some target.
-        "behind": behind, "behind_shown": sorted(behind, key=lambda standing: (-len(standing.lagging),
-                                                                              standing.score))[:BEHIND_SHOWN],
+        # Those behind on the most targets first: a city-wide campaign may have hundreds behind on some target.
+        "behind_count": behind_count, "behind_shown": behind_shown,
         "my_registrations": selectors.registrations_acted_for(user, campaign),
         "counts": dict(registrations.order_by().values_list("state").annotate(n=Count("pk"))),
         "inspections": inspections[:10], "support_actions": support_actions[:10],
@@ -209,13 +205,11 @@ def campaign_launch(request, pk):
 def campaign_leaderboard(request, pk):
     campaign = get_campaign(request.user, pk)
     today = timezone.localdate()
-    targets, standings = standings_today(campaign)
     # A city-wide campaign ranks hundreds of branches: a page at a time, each row with its rank in the whole field.
-    page = Paginator(visible_standings(request.user, standings), LEADERBOARD_PAGE_SIZE).get_page(
-        request.GET.get("page"))
+    targets, field_size, page = reader_page(request.user, campaign, request.GET.get("page"), LEADERBOARD_PAGE_SIZE)
     return render(request, "campaigns/leaderboard.html", {
         "campaign": campaign, "ancestors": selectors.crumbs(request.user, campaign.unit), "targets": targets,
-        "standings": page.object_list, "page": page, "field_size": len(standings), "today": today,
+        "standings": page.object_list, "page": page, "field_size": field_size, "today": today,
         "running": campaign.state == CampaignState.LAUNCHED,
     })
 
