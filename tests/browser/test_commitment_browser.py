@@ -150,3 +150,29 @@ def test_evidence_with_a_pdf_is_verified_and_the_scorecard_moves(page, tmp_path,
     screenshot(page, "scorecard")
     assert page.csp_violations == []
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_secretary_approves_several_at_once_and_the_lists_follow(page):
+    """The rows are kept per reader (reports/templatetags/fragment_cache.py) and the form's token stands outside
+    them: ticking and approving works, and each tab shows the change at once."""
+    from tests.conftest import seed_demo
+
+    seed_demo()
+    sign_in(page, "bithu", DEMO_PASSWORD)
+    page.goto("/commitments/?state=approved")
+    approved_before = page.locator("main .list-group-item").count()
+    page.goto("/commitments/?state=submitted")
+    boxes = page.locator("input[name=commitment]")
+    waiting = boxes.count()
+    assert waiting >= 2
+    chosen = [int(boxes.nth(index).get_attribute("value")) for index in range(2)]
+    for index in range(2):
+        boxes.nth(index).check()
+    page.get_by_role("button", name="Duyệt các bản đăng ký đã chọn").click()
+    page.wait_for_load_state()
+    assert set(Commitment.objects.filter(pk__in=chosen).values_list("state", flat=True)) == {
+        CommitmentState.APPROVED}
+    assert page.locator("input[name=commitment]").count() == waiting - 2
+    page.goto("/commitments/?state=approved")
+    assert page.locator("main .list-group-item").count() == approved_before + 2
+    assert page.csp_violations == []
