@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from members.models import AuditEntry, Member, MemberStatus, Role, RoleAssignment, Unit
+from reports import caching
 
 
 class Action(StrEnum):
@@ -111,13 +112,21 @@ class Grant:
 
 
 def _grants(user) -> tuple[Grant, ...]:
-    """The roles a user holds, read once per request and kept on the user object (with their units, which the
-    layout's unit switcher shows on every page)."""
+    """The roles a user holds, with their units (the layout's unit switcher shows them on every page): kept in
+    the cache under the data version, as any change of a role, a membership or a unit is a change of the data
+    (the account's own is_active and is_superuser are read afresh with the user), and on the user object for
+    the rest of the request."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return ()
     cached = getattr(user, "_access_grants", None)
     if cached is not None:
         return cached
+    grants, units = caching.cached("grants", (user.pk,), lambda: _read_grants(user))
+    user._access_grants, user._access_units = grants, units
+    return user._access_grants
+
+
+def _read_grants(user) -> tuple[tuple[Grant, ...], dict]:
     units = {}
     grants = []
     for assignment in RoleAssignment.objects.filter(user=user, unit__is_active=True).select_related("unit"):
@@ -127,8 +136,7 @@ def _grants(user) -> tuple[Grant, ...]:
             "unit"):
         units[membership.unit_id] = membership.unit
         grants.append(Grant(membership.unit_id, membership.unit.path, Role.MEMBER))
-    user._access_grants, user._access_units = tuple(grants), units
-    return user._access_grants
+    return tuple(grants), units
 
 
 def granted_units(user) -> dict:
