@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 DEV_ENV := DJANGO_DEBUG=1
 
-.PHONY: run test audit load bench wrk setup system-deps messages migrate demo check-deploy backup restore clean
+.PHONY: run test audit load bench wrk redis-server setup system-deps messages migrate demo check-deploy backup restore clean
 
 # The background worker (long imports) runs beside the development server and stops with it.
 run: setup migrate demo
@@ -55,12 +55,17 @@ load: setup wrk
 
 # The benchmarks of bench/ at city and metro scale (about 40 minutes here); results in bench/RESULTS.md.
 # SCALES=city for the city alone.
-bench: setup wrk
+bench: setup wrk redis-server
 	$(PY) bench/run.py --scales $${SCALES:-city,metro}
 
 wrk:
 	@command -v wrk >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq wrk >/dev/null; } || \
 	  { echo "Install wrk (apt-get install wrk) first."; exit 2; }
+
+# The pages' second round (cache and sessions in Redis); without it the benchmark leaves that round out.
+redis-server:
+	@command -v redis-server >/dev/null || { [ "$$(id -u)" -eq 0 ] && apt-get install -y -qq redis-server >/dev/null; } || \
+	  echo "No redis-server (apt-get install redis-server): the benchmark's Redis round is left out."
 
 # A consistent copy of the database and the media files in a new folder under var/backups (or BACKUP_DIR).
 backup: $(VENV)/.installed

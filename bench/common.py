@@ -113,6 +113,33 @@ def app_servers(env: dict, folder: Path, *, port: int, workers: int, count: int 
                 server.wait()
 
 
+@contextmanager
+def redis_server(folder: Path):
+    """A throwaway Redis on loopback (nothing kept on disk); yields its URL, or None where redis-server is not
+    installed."""
+    if not shutil.which("redis-server"):
+        yield None
+        return
+    port = free_port()
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--dir", str(folder)], stdout=subprocess.DEVNULL)
+    try:
+        for _attempt in range(100):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
+                    probe.sendall(b"PING\r\n")
+                    if probe.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit("redis-server did not answer within 10 seconds.")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
 class Session:
     """A person signed in through the login form (and past the privacy notice on a first sign-in)."""
 

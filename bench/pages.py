@@ -1,6 +1,8 @@
 """Pages at scale: gunicorn on PostgreSQL filled by `seed_demo --scale`, wrk on loopback, for the lists and
 dashboards the issue names and a floor page (robots.txt: the same middleware stack and a template, no query), all
-in one run; then the member list again with two app servers behind one address, on the same database.
+in one run; then the member list again with two app servers behind one address, on the same database; then the
+pages again with the cache and the sessions in a throwaway Redis (where redis-server is installed), as the README's
+larger deployment runs them.
 
 Prints requests per second, p50 and p99 latency, each page's throughput as a share of the floor's, and whether
 it meets its target (p99 under 250 ms; at least 1/4 of the floor for a list, 1/6 for a dashboard).
@@ -17,7 +19,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Session, app_servers, django_value, free_port, require_wrk, scratch_database, wrk  # noqa: E402
+from common import (  # noqa: E402
+    Session,
+    app_servers,
+    django_value,
+    free_port,
+    redis_server,
+    require_wrk,
+    scratch_database,
+    wrk,
+)
 
 P99_LIMIT_MS = 250
 # Throughput a page must keep, as a share of the floor page's.
@@ -38,8 +49,8 @@ SCALE_DATA = (
     "print(f'{c.pk},{b.pk}')")
 
 
-def measure(env, folder, *, seconds: int, connections: int, workers: int) -> dict:
-    campaign, branch = django_value(env, SCALE_DATA).split(",")
+def _measure_pages(env, folder, *, campaign: str, branch: str, seconds: int, connections: int,
+                   workers: int) -> list[dict]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     rows = []
@@ -62,6 +73,14 @@ def measure(env, folder, *, seconds: int, connections: int, workers: int) -> dic
     for row in rows:
         row["share_of_floor"] = row["rps"] / floor
         row["meets"] = row["p99"] < P99_LIMIT_MS and row["share_of_floor"] >= SHARE_OF_FLOOR[row["kind"]]
+    return rows
+
+
+def measure(env, folder, *, seconds: int, connections: int, workers: int) -> dict:
+    campaign, branch = django_value(env, SCALE_DATA).split(",")
+    measured = {"campaign": campaign, "branch": branch, "seconds": seconds, "connections": connections,
+                "workers": workers}
+    rows = _measure_pages(env, folder, **measured)
     # Two servers of `workers` workers each on one port: the kernel shares the connections out between them.
     port = free_port()
     base = f"http://127.0.0.1:{port}"
@@ -69,17 +88,27 @@ def measure(env, folder, *, seconds: int, connections: int, workers: int) -> dic
         member_list = Session(base, "thanhdoan")
         shared = wrk(base + "/members/", member_list.header, seconds=seconds, connections=connections)
     served = [sum(1 for line in log.read_text().splitlines() if '"GET /members/' in line) for log in logs]
-    return {"pages": rows, "two_servers": {**shared, "served_by_each": served}, "connections": connections,
-            "seconds": seconds, "workers": workers}
+    # The same pages with the cache (and so the sessions) in Redis, as a larger deployment runs them.
+    with redis_server(folder) as redis_url:
+        with_redis = _measure_pages({**env, "DJANGO_REDIS_URL": redis_url}, folder, **measured) if redis_url else None
+    return {"pages": rows, "two_servers": {**shared, "served_by_each": served}, "redis_pages": with_redis,
+            "connections": connections, "seconds": seconds, "workers": workers}
 
 
 def print_table(scale: str, result: dict) -> None:
-    print(f"\nPages at {scale} scale ({result['connections']} connections, {result['seconds']} s each, gunicorn "
-          f"{result['workers']} workers):")
-    print(f"{'page':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'÷floor':>7} {'target':>7} {'not 200':>7}  met")
-    for row in result["pages"]:
-        print(f"{row['label']:34} {row['rps']:8.1f} {row['p50']:8.1f} {row['p99']:8.1f} {row['share_of_floor']:7.2f} "
-              f"{SHARE_OF_FLOOR[row['kind']]:7.2f} {row['not_200']:7d}  {'yes' if row['meets'] else 'NO'}")
+    tables = [("the database's cache", result["pages"])]
+    if result.get("redis_pages"):
+        tables.append(("Redis for the cache and sessions", result["redis_pages"]))
+    for cache, rows in tables:
+        print(f"\nPages at {scale} scale, {cache} ({result['connections']} connections, {result['seconds']} s each, "
+              f"gunicorn {result['workers']} workers):")
+        print(f"{'page':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'÷floor':>7} {'target':>7} {'not 200':>7}  met")
+        for row in rows:
+            print(f"{row['label']:34} {row['rps']:8.1f} {row['p50']:8.1f} {row['p99']:8.1f} "
+                  f"{row['share_of_floor']:7.2f} {SHARE_OF_FLOOR[row['kind']]:7.2f} {row['not_200']:7d}  "
+                  f"{'yes' if row['meets'] else 'NO'}")
+    if not result.get("redis_pages"):
+        print("(No redis-server here: the round with Redis was left out.)")
     shared = result["two_servers"]
     print(f"Two app servers on one address, one database: member list {shared['rps']:.1f} req/s, p99 "
           f"{shared['p99']:.1f} ms, requests answered by each: {' + '.join(map(str, shared['served_by_each']))}, "
@@ -87,7 +116,8 @@ def print_table(scale: str, result: dict) -> None:
 
 
 def failed(result: dict) -> bool:
-    return any(row["not_200"] for row in result["pages"]) or bool(result["two_servers"]["not_200"])
+    return (any(row["not_200"] for row in [*result["pages"], *(result.get("redis_pages") or [])])
+            or bool(result["two_servers"]["not_200"]))
 
 
 def main(argv=None) -> int:

@@ -56,6 +56,16 @@ def machine() -> dict:
             "weasyprint": versions[2], "gunicorn": versions[3]}
 
 
+def _pages_table(rows: list[dict]) -> list[str]:
+    lines = ["| page | req/s | p50 ms | p99 ms | ÷ floor | target ÷ floor | p99 < 250 ms and share met |",
+             "|---|---:|---:|---:|---:|---:|---|"]
+    for row in rows:
+        lines.append(f"| {row['label']} | {row['rps']:.1f} | {row['p50']:.1f} | {row['p99']:.1f} | "
+                     f"{row['share_of_floor']:.2f} | {pages.SHARE_OF_FLOOR[row['kind']]:.2f} | "
+                     f"{'yes' if row['meets'] else 'no'} |")
+    return lines
+
+
 def _page_rows(results: dict) -> list[str]:
     lines = []
     for scale, result in results.items():
@@ -64,18 +74,17 @@ def _page_rows(results: dict) -> list[str]:
         pages_result = result["pages"]
         lines += [f"### Pages at {scale} scale (measured {pages_result['measured']})", "",
                   f"{pages_result['connections']} connections, {pages_result['seconds']} s a page, gunicorn with "
-                  f"{pages_result['workers']} sync workers, PostgreSQL on the same machine.", "",
-                  "| page | req/s | p50 ms | p99 ms | ÷ floor | target ÷ floor | p99 < 250 ms and share met |",
-                  "|---|---:|---:|---:|---:|---:|---|"]
-        for row in pages_result["pages"]:
-            lines.append(f"| {row['label']} | {row['rps']:.1f} | {row['p50']:.1f} | {row['p99']:.1f} | "
-                         f"{row['share_of_floor']:.2f} | {pages.SHARE_OF_FLOOR[row['kind']]:.2f} | "
-                         f"{'yes' if row['meets'] else 'no'} |")
+                  f"{pages_result['workers']} sync workers, PostgreSQL on the same machine, the cache in the "
+                  "database (the default).", "", *_pages_table(pages_result["pages"])]
         shared = pages_result["two_servers"]
         lines += ["", f"Two app servers on one address (SO_REUSEPORT), one database: member list {shared['rps']:.1f} "
                       f"req/s, p50 {shared['p50']:.1f} ms, p99 {shared['p99']:.1f} ms; requests answered by each "
                       f"server: {' and '.join(map(str, shared['served_by_each']))}; answers other than 200: "
                       f"{shared['not_200']}.", ""]
+        if pages_result.get("redis_pages"):
+            lines += [f"The same pages with the cache and the sessions in Redis (`DJANGO_REDIS_URL`, a throwaway "
+                      "redis-server on the same machine), as a larger deployment runs them:", "",
+                      *_pages_table(pages_result["redis_pages"]), ""]
     return lines
 
 

@@ -234,6 +234,10 @@ CACHES = {
                        # The default of 300 entries would cull the feedback counters of a busy hour.
                        "OPTIONS": {"MAX_ENTRIES": 100_000}}
 }
+# With Redis, a page reads its session there (written through to the database, so nothing is lost if Redis
+# restarts); with the database's cache that would be one query for another.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # The public feedback pages: at most this many posts per sender address, and per feedback point, in each window;
 # a form sent faster than a person can fill it is refused.

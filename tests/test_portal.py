@@ -144,6 +144,22 @@ def test_a_bad_setting_stops_the_start_with_a_clear_error(name, value):
     assert "ImproperlyConfigured" in result.stderr and name in result.stderr
 
 
+def test_with_redis_the_cache_and_the_sessions_go_there():
+    env = _environment(DJANGO_REDIS_URL="redis://127.0.0.1:6379/1")
+    code = ("from django.conf import settings; print(settings.CACHES['default']['BACKEND'], "
+            "settings.CACHES['default'].get('KEY_PREFIX') or '-', settings.SESSION_ENGINE)")
+    result = subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c", code], cwd=ROOT, env=env,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    backend, prefix, sessions = result.stdout.split()
+    assert backend == "django.core.cache.backends.redis.RedisCache" and prefix != "-"
+    assert sessions == "django.contrib.sessions.backends.cached_db"
+    without = subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c", code], cwd=ROOT,
+                             env=_environment(DJANGO_REDIS_URL=""), capture_output=True, text=True)
+    assert without.stdout.split()[0] == "django.core.cache.backends.db.DatabaseCache"
+    assert without.stdout.split()[2] == "django.contrib.sessions.backends.db"
+
+
 def _messages(po: Path) -> set[str]:
     """The msgids of a catalogue (a plural one by its singular), without the header."""
     text = po.read_text(encoding="utf-8")
