@@ -98,8 +98,9 @@ def _fresh_only() -> bool:
     return getattr(connection, "_data_changed", False) or getattr(connection, "_data_pending", False)
 
 
-def cached(name: str, parts: tuple, compute):
-    """``compute()``, kept under the current data version, the language (labels are translated) and ``parts``."""
+def cached(name: str, parts: tuple, compute, timeout: int = FIGURES_TIMEOUT):
+    """``compute()``, kept under the current data version, the language (labels are translated) and ``parts``,
+    for ``timeout`` seconds at most."""
     if _fresh_only():
         return compute()
     try:
@@ -113,7 +114,7 @@ def cached(name: str, parts: tuple, compute):
     if value is None:
         value = compute()
         try:
-            cache.set(key, value, FIGURES_TIMEOUT)
+            cache.set(key, value, timeout)
         except Exception:
             logger.exception("The cache could not keep %s.", name)
     return value

@@ -12,6 +12,10 @@ from reports import caching
 
 register = template.Library()
 
+# A reader's fragments help while they browse; kept longer, the pieces of every reader and page would crowd the
+# shared cache (past its size the database's drops a third of its keys, whichever they are: feedback counters too).
+FRAGMENT_TIMEOUT = 10 * 60
+
 
 class ReaderFragmentNode(template.Node):
     def __init__(self, name: str, parts: list[template.base.FilterExpression], nodelist: template.NodeList):
@@ -20,7 +24,8 @@ class ReaderFragmentNode(template.Node):
     def render(self, context):
         request = context["request"]
         parts = (request.user.pk, *(part.resolve(context) for part in self.parts))
-        return mark_safe(caching.cached(f"fragment:{self.name}", parts, lambda: self._render_rows(context)))
+        return mark_safe(caching.cached(f"fragment:{self.name}", parts, lambda: self._render_rows(context),
+                                        timeout=FRAGMENT_TIMEOUT))
 
     def _render_rows(self, context) -> str:
         html = self.nodelist.render(context)
