@@ -132,10 +132,12 @@ def write_results(figures: dict) -> None:
         "# Benchmark results", "",
         f"Written by `make bench` (bench/run.py) on {about['date']}. Every figure of a table comes from the same "
         "run, so the ratios hold even where the absolute numbers drift between runs.", "",
-        "How to read them: the floor page costs this stack well under a millisecond; a signed-in page reads its "
-        "session, the person, their roles and units, and draws the whole layout, so the throughput shares of the "
-        "floor stay far below the issue's targets even where the latency is within them (see the README, "
-        "*Benchmarks*, for what keeps the pages fast and what is left).", "",
+        "How to read them: the floor page costs this stack about a millisecond; a signed-in page reads its "
+        "session and the person, checks the idle limit, asks the access policy, reads its cached figures and "
+        "rendered rows and draws the rest of the layout, 10–20 ms of one core in Python, so the throughput shares "
+        "of the floor stay far below the issue's targets even where the latency is within them. The round with "
+        "Redis shows that the database's cache is not what costs (see the README, *Benchmarks*, for what keeps "
+        "the pages fast and what is left). Each page is measured after a 2-second warm-up.", "",
         "## Machine", "",
         f"- {about['cpu']}, {about['cores']} cores, {about['memory_gib']} GiB of memory; {about['system']}",
         f"- Python {about['python']}, Django {about['django']}, gunicorn {about['gunicorn']}, openpyxl "
