@@ -22,7 +22,9 @@ class ReaderFragmentNode(template.Node):
         self.name, self.parts, self.nodelist = name, parts, nodelist
 
     def render(self, context):
-        request = context["request"]
+        request = context.get("request")
+        if request is None:  # drawn outside a request (a mail, a PDF): no reader to keep it for
+            return self.nodelist.render(context)
         parts = (request.user.pk, *(part.resolve(context) for part in self.parts))
         return mark_safe(caching.cached(f"fragment:{self.name}", parts, lambda: self._render_rows(context),
                                         timeout=FRAGMENT_TIMEOUT))

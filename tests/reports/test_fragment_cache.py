@@ -87,6 +87,13 @@ def test_the_key_holds_the_reader_and_the_named_parts(secretary, sibling_secreta
                        extra="b") == f"{secretary.username} 3 a"
 
 
+def test_outside_a_request_the_fragment_is_drawn_and_not_kept(db):
+    caching.new_version()
+    page = Template('{% load fragment_cache %}{% cached_for_reader "probe" %}{{ value }}{% end_cached_for_reader %}')
+    assert page.render(Context({"value": "một"})) == "một"
+    assert page.render(Context({"value": "hai"})) == "hai"
+
+
 def test_a_fragment_holding_a_csrf_token_is_refused(secretary):
     caching.new_version()
     with pytest.raises(TemplateSyntaxError):
