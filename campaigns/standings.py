@@ -134,15 +134,21 @@ def standings_today(campaign: Campaign) -> tuple[list[Target], list[Standing]]:
     return caching.cached("standings", (campaign.pk, today), rank)
 
 
+def _readable_standings(user, campaign: Campaign) -> tuple[list[Target], list[Standing], list[Standing]]:
+    """Today's targets, the whole ranking, and the rows of it the reader may see (ranks of the whole field)."""
+    targets, standings = standings_today(campaign)
+    visible = visible_rows(user)
+    return targets, standings, [standing for standing in standings if visible(standing.registration)]
+
+
 def reader_page(user, campaign: Campaign, number, page_size: int) -> tuple[list[Target], int, Page]:
     """One page of today's ranking as ``user`` may read it, and the size of the whole field. Kept per reader: a
     page of a ranking of thousands then reads its hundred rows back from the cache, not the thousands."""
     number = str(number or 1)[:9]
 
     def compute():
-        targets, standings = standings_today(campaign)
-        visible = visible_rows(user)
-        page = Paginator([s for s in standings if visible(s.registration)], page_size).get_page(number)
+        targets, standings, readable = _readable_standings(user, campaign)
+        page = Paginator(readable, page_size).get_page(number)
         return targets, len(standings), page.number, page.paginator.count, list(page.object_list)
 
     targets, field_size, number, count, rows = caching.cached(
@@ -156,9 +162,7 @@ def readers_laggards(user, campaign: Campaign, shown: int) -> tuple[int, list[St
     most targets, the lower score first among them); kept per reader like reader_page."""
 
     def compute():
-        _targets, standings = standings_today(campaign)
-        visible = visible_rows(user)
-        behind = [s for s in standings if s.lagging and visible(s.registration)]
+        behind = [standing for standing in _readable_standings(user, campaign)[2] if standing.lagging]
         return len(behind), sorted(behind, key=lambda s: (-len(s.lagging), s.score))[:shown]
 
     return caching.cached("ranking-behind", (campaign.pk, timezone.localdate(), user.pk, shown), compute)

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -50,7 +51,9 @@ def dashboard(request):
     rows = sorted(figures.sub_units, key=SUB_UNIT_SORTS.get(sort, SUB_UNIT_SORTS["name"]))
     return render(request, "reports/dashboard.html", {
         "unit": unit, "ancestors": visible_ancestors(request.user, unit), "year": year, "figures": figures,
-        "charts": figure_charts(figures), "rows": rows, "sort": sort if sort in SUB_UNIT_SORTS else "name",
+        # Drawn only when the figures' fragment is drawn, not when the reader's kept one is shown.
+        "charts": SimpleLazyObject(lambda: figure_charts(figures)),
+        "rows": rows, "sort": sort if sort in SUB_UNIT_SORTS else "name",
         "report": selectors.year_end_report_of(unit, year),
         "may_manage": policy.held_units(request.user, Action.MANAGE_REPORTS).filter(pk=unit.pk).exists(),
     })
