@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,13 @@ def notify(*, user, message, url: str = "") -> Notification | None:
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    """The menu's badge, counted on every page a person opens. Written as one plain statement: the ORM's count
+    costs some 0.35 ms of Python to build, more than the database takes to answer (bench/, a page read from the
+    cache); the index notification_unread serves it."""
+    with connection.cursor() as cursor:
+        cursor.execute('SELECT COUNT(*) FROM "members_notification" WHERE "user_id" = %s AND "read_at" IS NULL',
+                       [user.pk])
+        return cursor.fetchone()[0]
 
 
 def mark_all_read(user) -> int:
