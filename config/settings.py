@@ -234,6 +234,9 @@ CACHES = {
                        # The default of 300 entries would cull the feedback counters of a busy hour.
                        "OPTIONS": {"MAX_ENTRIES": 100_000}}
 }
+# The lists and dashboards a reader opens are kept for them this long at most (reports.page_cache), and in any
+# case only until the data changes; 0 draws every page afresh.
+PAGE_CACHE_TIMEOUT = env_int("DJANGO_PAGE_CACHE_MINUTES", 10, minimum=0) * 60
 # With Redis, a page reads its session there (written through to the database, so nothing is lost if Redis
 # restarts); with the database's cache that would be one query for another.
 if REDIS_URL:

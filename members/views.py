@@ -55,11 +55,13 @@ from members.selectors import (
 )
 from reports.caching import CachedCountPaginator
 from reports.models import YearEndReport
+from reports.page_cache import kept_for_reader
 from reports.renderers import XLSX_CONTENT_TYPE, render_pdf, write_xlsx
 
 
 @login_required
 @require_GET
+@kept_for_reader
 def member_list(request):
     unit = working_unit(request, Action.VIEW_MEMBERS)
     members = policy.members(request.user, Action.VIEW_MEMBERS).filter(unit.subtree_q("unit__path"))

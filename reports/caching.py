@@ -36,10 +36,11 @@ VERSION_KEY = "data-version"
 FIGURES_TIMEOUT = 60 * 60
 # The database cache's key column holds 255 characters, with Django's prefix and version in front.
 MAX_KEY_LENGTH = 200
-# The apps whose tables the figures read; logs and queues beside them change on every page and are left out.
-WATCHED_APPS = ("members", "movements", "campaigns")
+# The apps whose tables the figures and the kept pages read; logs, notifications and queues beside them change
+# on every page or are read live, and are left out.
+WATCHED_APPS = ("members", "movements", "campaigns", "reports")
 UNWATCHED_TABLES = frozenset({"members_auditentry", "members_accessentry", "members_notification",
-                              "members_memberimport"})
+                              "members_memberimport", "reports_exportjob"})
 # SQLite writes many-to-many rows with INSERT OR IGNORE; PostgreSQL with INSERT … ON CONFLICT.
 WRITE = re.compile(r'^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)'
                    r'\s+"?(\w+)"?', re.IGNORECASE)
@@ -77,6 +78,24 @@ def data_version() -> str:
     return version
 
 
+def read_with_version(key: str) -> tuple[str | None, object]:
+    """The current data version and the value ``key`` holds if it was kept under that version (see
+    keep_with_version), in one read of the cache: a page answered from the cache asks it once, not twice."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    values = cache.get_many([VERSION_KEY, key])
+    version, kept = values.get(VERSION_KEY), values.get(key)
+    if version is not None and getattr(connection, "_request_version", None) == "":
+        connection._request_version = version
+    if version is None or kept is None or kept[0] != version:
+        return version, None
+    return version, kept[1]
+
+
+def keep_with_version(key: str, version: str, value, timeout: int) -> None:
+    """Keeps ``value`` for read_with_version: it counts while the data version is still ``version``."""
+    cache.set(key, (version, value), timeout)
+
+
 def new_version() -> str:
     """A new token: every figure kept so far is read again. Called when data changed out of the watcher's
     sight (and, in tests, to stand for a commit)."""
@@ -89,7 +108,7 @@ def new_version() -> str:
     return version
 
 
-def _fresh_only() -> bool:
+def fresh_only() -> bool:
     """Whether figures must be read afresh and not kept: this connection wrote and has not told the cache."""
     connection = connections[DEFAULT_DB_ALIAS]
     if not connection.in_atomic_block:
@@ -98,15 +117,21 @@ def _fresh_only() -> bool:
     return getattr(connection, "_data_changed", False) or getattr(connection, "_data_pending", False)
 
 
+def cache_key(name: str, parts: tuple) -> str:
+    """The key of ``name`` under the current data version and language; may raise if the cache is away."""
+    key = ":".join(map(str, (name, data_version(), translation.get_language(), *parts)))
+    if len(key) > MAX_KEY_LENGTH:  # parts taken from a query string can be long; the cache table's key is not
+        key = f"{name}:{hashlib.sha256(key.encode()).hexdigest()}"
+    return key
+
+
 def cached(name: str, parts: tuple, compute, timeout: int = FIGURES_TIMEOUT):
     """``compute()``, kept under the current data version, the language (labels are translated) and ``parts``,
     for ``timeout`` seconds at most."""
-    if _fresh_only():
+    if fresh_only():
         return compute()
     try:
-        key = ":".join(map(str, (name, data_version(), translation.get_language(), *parts)))
-        if len(key) > MAX_KEY_LENGTH:  # parts taken from a query string can be long; the cache table's key is not
-            key = f"{name}:{hashlib.sha256(key.encode()).hexdigest()}"
+        key = cache_key(name, parts)
         value = cache.get(key)
     except Exception:  # a cache server away: the page computes its figures
         logger.exception("The cache could not be read; computing %s.", name)

@@ -27,6 +27,7 @@ from reports.exporters import LIST_EXPORTERS
 from reports.figures import SUB_UNIT_SORTS, cached_unit_figures
 from reports.forms import YearEndReportForm
 from reports.models import ArchivedFile, ExportJob, ReportState, YearEndReport
+from reports.page_cache import kept_for_reader
 
 
 def _year(request) -> int:
@@ -43,6 +44,7 @@ def _report_unit(request):
 
 @login_required
 @require_GET
+@kept_for_reader
 def dashboard(request):
     unit = _report_unit(request)
     year = _year(request)

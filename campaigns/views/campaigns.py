@@ -22,6 +22,7 @@ from members.access import Action, policy
 from members.forms import add_service_errors
 from members.selectors import current_unit, visible_ancestors, working_unit
 from reports.caching import CachedCountPaginator
+from reports.page_cache import kept_for_reader
 
 __all__ = [
     "campaign_create",
@@ -202,6 +203,7 @@ def campaign_launch(request, pk):
 
 @login_required
 @require_GET
+@kept_for_reader
 def campaign_leaderboard(request, pk):
     campaign = get_campaign(request.user, pk)
     today = timezone.localdate()

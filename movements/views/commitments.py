@@ -40,6 +40,7 @@ from movements.views.base import (
     requested_year,
     submitted_list,
 )
+from reports.page_cache import kept_for_reader
 
 
 @login_required
@@ -122,6 +123,7 @@ def self_assess(request):
 
 @login_required
 @require_GET
+@kept_for_reader
 def commitment_list(request):
     unit = working_unit(request, Action.VIEW_COMMITMENTS)
     movement_year = selectors.year_applying_to(unit, year=requested_year(request))
