@@ -75,14 +75,19 @@ def _page_rows(results: dict) -> list[str]:
         lines += [f"### Pages at {scale} scale (measured {pages_result['measured']})", "",
                   f"{pages_result['connections']} connections, {pages_result['seconds']} s a page, gunicorn with "
                   f"{pages_result['workers']} sync workers, PostgreSQL on the same machine, the cache in the "
-                  "database (the default).", "", *_pages_table(pages_result["pages"])]
+                  "database (the default). Each page's share is of the floor measured just before and just after "
+                  "it; the floor's row is the mean of those measures.", "", *_pages_table(pages_result["pages"])]
+        if pages_result.get("drawn_pages"):
+            lines += ["", "The same pages drawn by their views on every request (`DJANGO_PAGE_CACHE_MINUTES=0`: from "
+                          "the figures, counts and rows kept below them), as a reader finds them the first time "
+                          "after the data changed:", "", *_pages_table(pages_result["drawn_pages"])]
         shared = pages_result["two_servers"]
         lines += ["", f"Two app servers on one address (SO_REUSEPORT), one database: member list {shared['rps']:.1f} "
                       f"req/s, p50 {shared['p50']:.1f} ms, p99 {shared['p99']:.1f} ms; requests answered by each "
                       f"server: {' and '.join(map(str, shared['served_by_each']))}; answers other than 200: "
                       f"{shared['not_200']}.", ""]
         if pages_result.get("redis_pages"):
-            lines += [f"The same pages with the cache and the sessions in Redis (`DJANGO_REDIS_URL`, a throwaway "
+            lines += ["The same pages with the cache and the sessions in Redis (`DJANGO_REDIS_URL`, a throwaway "
                       "redis-server on the same machine), as a larger deployment runs them:", "",
                       *_pages_table(pages_result["redis_pages"]), ""]
     return lines
@@ -101,7 +106,8 @@ def _export_rows(results: dict) -> list[str]:
         for row in exports["exports"].values():
             lines.append(f"| {row['export']} | {row['size']:,} | {row['portal']['seconds']:.2f} | "
                          f"{row['portal']['database_seconds']:.2f} | {row['plain']['seconds']:.2f} | "
-                         f"{row['time_ratio']:.2f} | {row['portal']['peak_mib']:.1f} | {row['plain']['peak_mib']:.1f} |")
+                         f"{row['time_ratio']:.2f} | {row['portal']['peak_mib']:.1f} | "
+                         f"{row['plain']['peak_mib']:.1f} |")
         lines += ["", *(f"- {'met' if target['met'] else '**missed**'}: {target['target']}: {target['value']:.2f}"
                         for target in exports["targets"]), ""]
     return lines
@@ -132,12 +138,13 @@ def write_results(figures: dict) -> None:
         "# Benchmark results", "",
         f"Written by `make bench` (bench/run.py) on {about['date']}. Every figure of a table comes from the same "
         "run, so the ratios hold even where the absolute numbers drift between runs.", "",
-        "How to read them: the floor page costs this stack about a millisecond; a signed-in page reads its "
-        "session and the person, checks the idle limit, asks the access policy, reads its cached figures and "
-        "rendered rows and draws the rest of the layout, 10–20 ms of one core in Python, so the throughput shares "
-        "of the floor stay far below the issue's targets even where the latency is within them. The round with "
-        "Redis shows that the database's cache is not what costs (see the README, *Benchmarks*, for what keeps "
-        "the pages fast and what is left). Each page is measured after a 2-second warm-up.", "",
+        "How to read them: the floor page costs this stack under a millisecond of one core. A signed-in page "
+        "reads its session and the person, checks the idle limit and counts the unread notifications; the lists "
+        "and dashboards then answer from the page kept for that reader under the data version (one read of the "
+        "cache), or, when the data has changed, draw it again from the figures and rows kept below it. The pages "
+        "are measured as a reader who comes back to them sees them; the first drawing after a change is what "
+        "the latency of the fragments and figures bounds (see the README, *Benchmarks*). Each page is measured "
+        "after a 2-second warm-up.", "",
         "## Machine", "",
         f"- {about['cpu']}, {about['cores']} cores, {about['memory_gib']} GiB of memory; {about['system']}",
         f"- Python {about['python']}, Django {about['django']}, gunicorn {about['gunicorn']}, openpyxl "
