@@ -3,14 +3,15 @@
 A secretary reopens the commitments after each approval, a committee member comes back to the dashboard and the
 member list again and again; with the rows and figures already kept (reports.caching, the fragment tag), what is
 left of such a request is the drawing of the page around them. Here the drawn page itself is kept, for the same
-reader, under the data version (any write to the members, movements or campaigns tables draws a new one, so a grant
-or a revocation too), and answered again without running the view.
+reader, under the data version (any write to the members', movements', campaigns' or year-end reports' tables draws
+a new one, so a grant or a revocation too), and answered again without running the view.
 
 The view runs, and nothing is kept, unless the answer can only be the same one:
 - the key holds the reader (and the name the page shows them), the address with its query, the headers by which
-  htmx asks for a piece of the page, the language, today's date (deadlines, the current year) and a digest of the
-  session (the working unit and whatever else a view reads there) with the CSRF secret: a page carries a form
-  token, and a token kept from another secret would be refused;
+  htmx asks for a piece of the page, the language, today's date (deadlines, the current year), the number of unread
+  notifications (the menu's badge; reading one is no change of data) and a digest of the session (the working
+  unit and whatever else a view reads there) with the CSRF secret: a page carries a form token, and a token kept
+  from another secret would be refused;
 - a request with a message waiting is drawn afresh (the message belongs to that answer), and so is one made on a
   connection that has written and not yet told the cache;
 - an answer is kept only if it is a 200 page that set no cookie, added no message, left the session as it found it
@@ -36,7 +37,7 @@ from reports import caching
 
 logger = logging.getLogger(__name__)
 
-# A page of rows packs to a sixth of its size: less for the cache to hold, and to read back on every answer (the
+# A page of rows packs to a sixth of its size or less: less for the cache to hold, and to read back on every answer (the
 # database cache stores values as base64 text in a row it must itself decompress).
 PACKING_LEVEL = 6
 # The request headers by which htmx asks for a fragment, a boosted page or a history restore instead of the page.
@@ -76,7 +77,6 @@ def _reader_parts(request) -> str | None:
         return None
     session = f"{csrf_secret}:{_session_digest(request)}"
     htmx = tuple(request.headers.get(name, "") for name in HTMX_HEADERS)
-    # Notifications are not part of the data version (reading one is no change of data), but the menu counts them.
     reader = (user.get_full_name(), user.is_superuser, unread_count(user), timezone.localdate().isoformat(),
               session, request.get_full_path(), *htmx)
     # One digest: names and queries hold characters a cache key should not (spaces, Vietnamese letters).
