@@ -1,7 +1,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from members.access import Action, policy
-from members.notifications import unread_count
+from members.notifications import unread_count_for
 from members.selectors import current_unit as _current_unit
 from members.selectors import units_with_roles
 
@@ -30,5 +30,5 @@ def current_unit(request):
         "current_unit": unit,
         "may": UnitRights(request.user, unit),
         "my_units": units_with_roles(request.user),
-        "unread_notifications": unread_count(request.user),
+        "unread_notifications": unread_count_for(request),
     }

@@ -35,5 +35,13 @@ def unread_count(user) -> int:
         return cursor.fetchone()[0]
 
 
+def unread_count_for(request) -> int:
+    """The count a request's page shows, read once: a kept page's key (reports.page_cache) and its menu badge must
+    hold the same number."""
+    if not hasattr(request, "_unread_notifications"):
+        request._unread_notifications = unread_count(request.user)
+    return request._unread_notifications
+
+
 def mark_all_read(user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

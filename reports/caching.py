@@ -18,6 +18,7 @@ import hashlib
 import logging
 import re
 import uuid
+from pathlib import Path
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
@@ -32,6 +33,9 @@ from django.utils.functional import cached_property
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "data-version"
+# What a release draws its pages with (see release()); the sources of the catalogues, not the compiled .mo, which
+# another machine's msgfmt may write byte for byte otherwise.
+RELEASE_SUFFIXES = frozenset({".py", ".html", ".txt", ".po"})
 # How long figures stay without a change: a bound on what an unseen write (a database console) could leave.
 FIGURES_TIMEOUT = 60 * 60
 # The database cache's key column holds 255 characters, with Django's prefix and version in front.
@@ -61,6 +65,36 @@ def watched_tables() -> frozenset[str]:
                 tables.add(model._meta.db_table)
         _watched_tables = frozenset(tables - UNWATCHED_TABLES)
     return _watched_tables
+
+
+_release: str | None = None
+
+
+def release() -> str:
+    """A digest of this release of the portal: its code, templates, message sources and static files' manifest.
+    It is part of the key of everything kept, so that after a deploy no page or piece drawn by the release before
+    (old markup, old static file names, old forms) is shown. Taken from the files' contents and their paths within
+    the project, so app servers running the same release share what they keep; servers that differed would only
+    keep their pages apart (the data version stays one for all)."""
+    global _release
+    if _release is None:
+        from django.apps import apps
+        from django.conf import settings
+
+        base = Path(settings.BASE_DIR)
+        roots = {base / "templates", base / "locale", base / "config"}
+        roots.update(Path(app.path) for app in apps.get_app_configs()
+                     if Path(app.path).is_relative_to(base) and "site-packages" not in app.path)
+        digest = hashlib.sha256()
+        for path in sorted(path for root in roots for path in root.rglob("*")
+                           if path.suffix in RELEASE_SUFFIXES and path.is_file()):
+            digest.update(str(path.relative_to(base)).encode())
+            digest.update(path.read_bytes())
+        manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+        if manifest.is_file():
+            digest.update(manifest.read_bytes())
+        _release = digest.hexdigest()[:12]
+    return _release
 
 
 def data_version() -> str:
@@ -119,7 +153,7 @@ def fresh_only() -> bool:
 
 def cache_key(name: str, parts: tuple) -> str:
     """The key of ``name`` under the current data version and language; may raise if the cache is away."""
-    key = ":".join(map(str, (name, data_version(), translation.get_language(), *parts)))
+    key = ":".join(map(str, (name, release(), data_version(), translation.get_language(), *parts)))
     if len(key) > MAX_KEY_LENGTH:  # parts taken from a query string can be long; the cache table's key is not
         key = f"{name}:{hashlib.sha256(key.encode()).hexdigest()}"
     return key

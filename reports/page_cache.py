@@ -7,9 +7,10 @@ reader, under the data version (any write to the members', movements', campaigns
 a new one, so a grant or a revocation too), and answered again without running the view.
 
 The view runs, and nothing is kept, unless the answer can only be the same one:
-- the key holds the reader (and the name the page shows them), the address with its query, the headers by which
-  htmx asks for a piece of the page, the language, today's date (deadlines, the current year), the number of unread
-  notifications (the menu's badge; reading one is no change of data) and a digest of the session (the working
+- the key holds the release of the portal (reports.caching.release: nothing drawn before a deploy is shown after
+  it), the reader (with the name and the entries their account shows them), the address with its query, the
+  headers by which htmx asks for a piece of the page, the language, today's date (deadlines, the current year),
+  the number of unread notifications (the menu's badge; reading one is no change of data) and a digest of the session (the working
   unit and whatever else a view reads there) with the CSRF secret: a page carries a form token, and a token kept
   from another secret would be refused;
 - a request with a message waiting is drawn afresh (the message belongs to that answer), and so is one made on a
@@ -32,7 +33,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
-from members.notifications import unread_count
+from members.notifications import unread_count_for
 from reports import caching
 
 logger = logging.getLogger(__name__)
@@ -77,8 +78,9 @@ def _reader_parts(request) -> str | None:
         return None
     session = f"{csrf_secret}:{_session_digest(request)}"
     htmx = tuple(request.headers.get(name, "") for name in HTMX_HEADERS)
-    reader = (user.get_full_name(), user.is_superuser, unread_count(user), timezone.localdate().isoformat(),
-              session, request.get_full_path(), *htmx)
+    # What the layout shows of the person from their account (not part of the data version) is part of the key.
+    reader = (user.get_username(), user.get_full_name(), user.is_superuser, user.is_staff,
+              unread_count_for(request), timezone.localdate().isoformat(), session, request.get_full_path(), *htmx)
     # One digest: names and queries hold characters a cache key should not (spaces, Vietnamese letters).
     return f"{user.pk}:{hashlib.sha256(json.dumps(reader).encode()).hexdigest()}"
 
@@ -98,7 +100,7 @@ def kept_for_reader(view):
         parts = _reader_parts(request) if settings.PAGE_CACHE_TIMEOUT else None
         if parts is None:
             return view(request, *args, **kwargs)
-        key = f"page:{view.__module__}.{view.__name__}:{translation.get_language()}:{parts}"
+        key = f"page:{view.__module__}.{view.__name__}:{caching.release()}:{translation.get_language()}:{parts}"
         try:
             version, kept = caching.read_with_version(key)
         except Exception:  # a cache server away: the view draws the page

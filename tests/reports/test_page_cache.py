@@ -4,6 +4,8 @@ never to another reader, another session or another query; never when the answer
 ``caching.new_version()`` stands for the commit of what the fixtures wrote (tests never commit). A client's first
 page sets its CSRF cookie; pages are kept from the second request on (the key holds that cookie's secret)."""
 
+import time
+
 import pytest
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members import services
+from members.models import AccessEntry, AccessKind, Role, RoleAssignment, Unit
 from members.notifications import notify
 from movements.views.base import submitted_list
 from reports import caching
@@ -86,12 +89,16 @@ def test_a_fragment_asked_by_htmx_is_kept_apart_from_the_page(secretary, member_
 def test_another_session_of_the_same_person_gets_a_token_its_own_cookie_accepts(secretary):
     caching.new_version()
     url = reverse("members:list")
-    first = Client(enforce_csrf_checks=True)
-    first.force_login(secretary)
-    _warm(first, url)
-    second = Client(enforce_csrf_checks=True)
-    second.force_login(secretary)
-    _warm(second, url)
+    clients = []
+    for _number in range(2):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(secretary)
+        session = client.session  # the same clock in both, so that only the CSRF secret tells them apart
+        session["started_at"] = session["last_seen_at"] = int(time.time())
+        session.save()
+        _warm(client, url)
+        clients.append(client)
+    second = clients[1]
     page, _sqls = _get(second, url)
     token = page.content.decode().split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
     response = second.post(reverse("logout"), {"csrfmiddlewaretoken": token})
@@ -119,6 +126,18 @@ def test_the_notification_badge_counts_what_is_unread_now(secretary):
     assert 'text-bg-warning">1<' in page.content.decode()
 
 
+def test_a_revoked_role_ends_the_kept_page_at_its_commit(secretary, superuser,
+                                                         django_capture_on_commit_callbacks):
+    caching.new_version()
+    client = client_for(secretary)
+    url = reverse("members:list")
+    _warm(client, url)
+    assignment = RoleAssignment.objects.get(user=secretary, role=Role.SECRETARY)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.role_revoke(actor=superuser, assignment=assignment)
+    assert client.get(url).status_code in (403, 404)
+
+
 def test_a_person_switched_off_is_sent_to_sign_in_not_shown_the_kept_page(secretary):
     caching.new_version()
     client = client_for(secretary)
@@ -131,8 +150,9 @@ def test_a_person_switched_off_is_sent_to_sign_in_not_shown_the_kept_page(secret
 
 
 def _request(user, session: SessionStore, **meta):
+    """A request of the session as stored (what a view changed without the middleware saving it is gone)."""
     request = RequestFactory().get("/probe/", **meta)
-    request.user, request.session = user, session
+    request.user, request.session = user, SessionStore(session.session_key)
     request.META["CSRF_COOKIE"] = "s" * 32
     request._messages = FallbackStorage(request)
     return request
@@ -163,7 +183,8 @@ def _page(request):
 
 
 @pytest.mark.parametrize("effect", [
-    pytest.param(lambda request: (notify(user=request.user, message="Có việc mới"), _page(request))[1],
+    pytest.param(lambda request: (AccessEntry.objects.create(user=request.user, kind=AccessKind.EXPORT,
+                                                             unit=Unit.objects.first()), _page(request))[1],
                  id="writes to the database"),
     pytest.param(lambda request: (request.session.__setitem__("chosen", 1), _page(request))[1],
                  id="changes the session"),
