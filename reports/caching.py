@@ -33,8 +33,8 @@ from django.utils.functional import cached_property
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "data-version"
-# What a release draws its pages with (see release()); the sources of the catalogues, not the compiled .mo, which
-# another machine's msgfmt may write byte for byte otherwise.
+# What a release draws its pages with (see release()): the catalogues' sources, not the compiled .mo files, which
+# another machine's msgfmt may write differently.
 RELEASE_SUFFIXES = frozenset({".py", ".html", ".txt", ".po"})
 # How long figures stay without a change: a bound on what an unseen write (a database console) could leave.
 FIGURES_TIMEOUT = 60 * 60
