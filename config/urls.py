@@ -20,6 +20,7 @@ urlpatterns = [
     # Search engines may read the public honour board, nothing else. Also the benchmarks' floor page: the whole
     # middleware stack and a template, without a query.
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("help/", views.help_page, name="help"),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=LoginForm,
                                                          redirect_authenticated_user=True), name="login"),

@@ -3,8 +3,9 @@ import sys
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, HttpResponseServerError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -46,6 +47,13 @@ def server_error(request):
         response["Retry-After"] = "30"
         return response
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+@require_GET
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever icon a page names. Answered by the 404 page, that request would set a
+    CSRF cookie of its own, and a first visitor's sign-in form, drawn with another, would be refused."""
+    return redirect(static("img/favicon.svg"))
 
 
 @never_cache

@@ -66,6 +66,7 @@ MATRIX = [
     ("home", None, "get", SIGNED_IN),
     ("healthz", None, "get", ALL_200),
     ("robots", None, "get", ALL_200),
+    ("favicon", None, "get", row(302, 302, 302, 302, 302, 302, 302, 302)),
     ("help", None, "get", SIGNED_IN),
     ("login", None, "get", row(200, 302, 302, 302, 302, 302, 302, 302)),
     ("logout", None, "get", row(405, 405, 405, 405, 405, 405, 405, 405)),

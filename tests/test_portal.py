@@ -24,6 +24,14 @@ def test_healthz_answers_ok(db, client):
     assert (response.status_code, response.content) == (200, b"ok")
 
 
+def test_the_browsers_own_favicon_request_is_sent_to_the_icon_without_a_cookie(db, client,
+                                                                               django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/favicon.ico")
+    assert response.status_code == 302 and response["Location"].endswith(".svg")
+    assert not response.cookies  # a CSRF cookie here would replace the one a sign-in form was drawn with
+
+
 def test_robots_txt_opens_the_honour_board_only_and_costs_no_query(db, client, django_assert_num_queries):
     with django_assert_num_queries(0):
         response = client.get("/robots.txt")

@@ -515,7 +515,7 @@ NOT_LISTS = {
         "campaigns:feedback", "reports:year_end",
     ],
     "a file, not a page": [
-        "healthz", "robots", "members:import_template", "members:export", "members:transfer_note",
+        "healthz", "robots", "favicon", "members:import_template", "members:export", "members:transfer_note",
         "members:my_data_download", "movements:project_photo", "movements:activity_qr_image",
         "movements:evidence_file", "campaigns:progress_file", "campaigns:feedback_poster",
         "reports:archived_file",
