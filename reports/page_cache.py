@@ -10,9 +10,9 @@ The view runs, and nothing is kept, unless the answer can only be the same one:
 - the key holds the release of the portal (reports.caching.release: nothing drawn before a deploy is shown after
   it), the reader (with the name and the entries their account shows them), the address with its query, the
   headers by which htmx asks for a piece of the page, the language, today's date (deadlines, the current year),
-  the number of unread notifications (the menu's badge; reading one is no change of data) and a digest of the session (the working
-  unit and whatever else a view reads there) with the CSRF secret: a page carries a form token, and a token kept
-  from another secret would be refused;
+  the number of unread notifications (the menu's badge; reading one is no change of data) and a digest of the
+  session (the working unit and whatever else a view reads there) with the CSRF secret: a page carries a form
+  token, and a token kept from another secret would be refused;
 - a request with a message waiting is drawn afresh (the message belongs to that answer), and so is one made on a
   connection that has written and not yet told the cache;
 - an answer is kept only if it is a 200 page that set no cookie, added no message, left the session as it found it
