@@ -1,9 +1,8 @@
 """Pages at scale: gunicorn on PostgreSQL filled by `seed_demo --scale`, wrk on loopback, for the lists and
 dashboards the issue names and a floor page (robots.txt: the same middleware stack and a template, no query), all
 in one run, answered from the page kept for the reader and then drawn by the view every time; then the member
-list again with two app servers behind one address, on the same database; then the
-pages again with the cache and the sessions in a throwaway Redis (where redis-server is installed), as the README's
-larger deployment runs them.
+list again with two app servers behind one address, on the same database; then the pages again with the cache and
+the sessions in a throwaway Redis (where redis-server is installed), as the README's larger deployment runs them.
 
 Prints requests per second, p50 and p99 latency, each page's throughput as a share of the floor's (measured just
 before and just after the page), and whether it meets its target (p99 under 250 ms; at least 1/4 of the floor for a
@@ -59,9 +58,13 @@ def _measure_pages(env, folder, *, campaign: str, branch: str, seconds: int, con
     base = f"http://127.0.0.1:{port}"
     rows, floors = [], []
     floor_label, floor_kind, _account, _unit, floor_path = next(page for page in PAGES if page[1] == "floor")
+
+    def measure_floor():
+        floors.append(wrk(base + floor_path, None, seconds=seconds, connections=connections))
+
     with app_servers(env, folder, port=port, workers=workers):
         sessions = {}
-        floors.append(wrk(base + floor_path, None, seconds=seconds, connections=connections))
+        measure_floor()
         for label, kind, account, unit, path in PAGES:
             if kind == "floor":
                 continue
@@ -74,7 +77,7 @@ def _measure_pages(env, folder, *, campaign: str, branch: str, seconds: int, con
             sessions[key].check(path)
             row = {"label": label, "kind": kind, "path": path,
                    **wrk(base + path, sessions[key].header, seconds=seconds, connections=connections)}
-            floors.append(wrk(base + floor_path, None, seconds=seconds, connections=connections))
+            measure_floor()
             row["floor_rps"] = (floors[-2]["rps"] + floors[-1]["rps"]) / 2
             rows.append(row)
     rows.append({"label": floor_label, "kind": floor_kind, "path": floor_path, "measures": len(floors),

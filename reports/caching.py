@@ -106,10 +106,14 @@ def data_version() -> str:
         return version
     version = cache.get(VERSION_KEY)
     if version is None:
-        version = new_version()
-    elif getattr(connection, "_request_version", None) == "":
-        connection._request_version = version
+        return new_version()
+    _remember_for_request(connection, version)
     return version
+
+
+def _remember_for_request(connection, version: str) -> None:
+    if getattr(connection, "_request_version", None) == "":  # within a request that has not read it yet
+        connection._request_version = version
 
 
 def read_with_version(key: str) -> tuple[str | None, object]:
@@ -118,8 +122,8 @@ def read_with_version(key: str) -> tuple[str | None, object]:
     connection = connections[DEFAULT_DB_ALIAS]
     values = cache.get_many([VERSION_KEY, key])
     version, kept = values.get(VERSION_KEY), values.get(key)
-    if version is not None and getattr(connection, "_request_version", None) == "":
-        connection._request_version = version
+    if version is not None:
+        _remember_for_request(connection, version)
     if version is None or kept is None or kept[0] != version:
         return version, None
     return version, kept[1]
@@ -151,9 +155,11 @@ def fresh_only() -> bool:
     return getattr(connection, "_data_changed", False) or getattr(connection, "_data_pending", False)
 
 
-def cache_key(name: str, parts: tuple) -> str:
-    """The key of ``name`` under the current data version and language; may raise if the cache is away."""
-    key = ":".join(map(str, (name, release(), data_version(), translation.get_language(), *parts)))
+def cache_key(name: str, parts: tuple, *, with_version: bool = True) -> str:
+    """The key of ``name`` under this release, the current data version and the language; may raise if the cache
+    is away. Without the version for what keeps it in its value (keep_with_version)."""
+    version = (data_version(),) if with_version else ()
+    key = ":".join(map(str, (name, release(), *version, translation.get_language(), *parts)))
     if len(key) > MAX_KEY_LENGTH:  # parts taken from a query string can be long; the cache table's key is not
         key = f"{name}:{hashlib.sha256(key.encode()).hexdigest()}"
     return key

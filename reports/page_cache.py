@@ -31,7 +31,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from members.notifications import unread_count_for
 from reports import caching
@@ -69,14 +69,14 @@ def _session_digest(request) -> str:
     return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _reader_parts(request) -> str | None:
+def _reader_parts(request, session_digest: str) -> str | None:
     """The parts of the key, or None when this request must be answered by the view."""
     user = request.user
     csrf_secret = request.META.get("CSRF_COOKIE")
     if (request.method != "GET" or not user.is_authenticated or not csrf_secret
             or len(messages.get_messages(request)) or caching.fresh_only()):
         return None
-    session = f"{csrf_secret}:{_session_digest(request)}"
+    session = f"{csrf_secret}:{session_digest}"
     htmx = tuple(request.headers.get(name, "") for name in HTMX_HEADERS)
     # What the layout shows of the person from their account (not part of the data version) is part of the key.
     reader = (user.get_username(), user.get_full_name(), user.is_superuser, user.is_staff,
@@ -97,11 +97,14 @@ def kept_for_reader(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        parts = _reader_parts(request) if settings.PAGE_CACHE_TIMEOUT else None
+        if not settings.PAGE_CACHE_TIMEOUT:
+            return view(request, *args, **kwargs)
+        session_before = _session_digest(request)
+        parts = _reader_parts(request, session_before)
         if parts is None:
             return view(request, *args, **kwargs)
-        key = f"page:{view.__module__}.{view.__name__}:{caching.release()}:{translation.get_language()}:{parts}"
         try:
+            key = caching.cache_key(f"page:{view.__module__}.{view.__name__}", (parts,), with_version=False)
             version, kept = caching.read_with_version(key)
         except Exception:  # a cache server away: the view draws the page
             logger.exception("The cache could not be read; drawing the page.")
@@ -109,7 +112,6 @@ def kept_for_reader(view):
         if kept is not None:
             headers, packed = kept
             return HttpResponse(zlib.decompress(packed), headers=headers)
-        session_before = _session_digest(request)
         watch = _WriteWatch()
         with connections[DEFAULT_DB_ALIAS].execute_wrapper(watch):
             response = view(request, *args, **kwargs)

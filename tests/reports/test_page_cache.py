@@ -43,12 +43,18 @@ def _warm(client, url):
     client.get(url)
 
 
-def test_a_page_is_answered_again_without_the_view_until_the_data_changes(secretary, member_in_a,
-                                                                          django_capture_on_commit_callbacks):
+def _kept_member_list(user):
+    """A client of ``user`` whose member list is kept, and the list's address."""
     caching.new_version()
-    client = client_for(secretary)
+    client = client_for(user)
     url = reverse("members:list")
     _warm(client, url)
+    return client, url
+
+
+def test_a_page_is_answered_again_without_the_view_until_the_data_changes(secretary, member_in_a,
+                                                                          django_capture_on_commit_callbacks):
+    client, url = _kept_member_list(secretary)
     kept, sqls = _get(client, url)
     assert kept.status_code == 200 and member_in_a.full_name in kept.content.decode()
     assert not _reads_members(sqls)  # neither the rows nor the count: the view did not run
@@ -76,10 +82,7 @@ def test_each_reader_and_each_query_has_its_own_page(secretary, sibling_secretar
 
 
 def test_a_fragment_asked_by_htmx_is_kept_apart_from_the_page(secretary, member_in_a):
-    caching.new_version()
-    client = client_for(secretary)
-    url = reverse("members:list")
-    _warm(client, url)
+    client, url = _kept_member_list(secretary)
     fragment, _sqls = _get(client, url, **{"HX-Request": "true"})
     page, _sqls = _get(client, url)
     assert "<html" not in fragment.content.decode() and member_in_a.full_name in fragment.content.decode()
@@ -117,10 +120,7 @@ def test_a_waiting_message_is_shown_on_a_page_drawn_for_it(secretary, movement_y
 
 
 def test_the_notification_badge_counts_what_is_unread_now(secretary):
-    caching.new_version()
-    client = client_for(secretary)
-    url = reverse("members:list")
-    _warm(client, url)
+    client, url = _kept_member_list(secretary)
     notify(user=secretary, message="Có việc mới")
     page, _sqls = _get(client, url)
     assert 'text-bg-warning">1<' in page.content.decode()
@@ -128,10 +128,7 @@ def test_the_notification_badge_counts_what_is_unread_now(secretary):
 
 def test_a_revoked_role_ends_the_kept_page_at_its_commit(secretary, superuser,
                                                          django_capture_on_commit_callbacks):
-    caching.new_version()
-    client = client_for(secretary)
-    url = reverse("members:list")
-    _warm(client, url)
+    client, url = _kept_member_list(secretary)
     assignment = RoleAssignment.objects.get(user=secretary, role=Role.SECRETARY)
     with django_capture_on_commit_callbacks(execute=True):
         services.role_revoke(actor=superuser, assignment=assignment)
@@ -139,10 +136,7 @@ def test_a_revoked_role_ends_the_kept_page_at_its_commit(secretary, superuser,
 
 
 def test_a_person_switched_off_is_sent_to_sign_in_not_shown_the_kept_page(secretary):
-    caching.new_version()
-    client = client_for(secretary)
-    url = reverse("members:list")
-    _warm(client, url)
+    client, url = _kept_member_list(secretary)
     secretary.is_active = False
     secretary.save(update_fields=["is_active"])
     response = client.get(url)
