@@ -113,7 +113,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "members.backends.AccountBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -238,9 +238,9 @@ CACHES = {
 # case only until the data changes; 0 draws every page afresh.
 PAGE_CACHE_TIMEOUT = env_int("DJANGO_PAGE_CACHE_MINUTES", 10, minimum=0) * 60
 # With Redis, a page reads its session there (written through to the database, so nothing is lost if Redis
-# restarts); with the database's cache that would be one query for another.
-if REDIS_URL:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# restarts); with the database's cache that would be one query for another, and the session is read from its own
+# table with one plain statement (config.sessions).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db" if REDIS_URL else "config.sessions"
 
 # The public feedback pages: at most this many posts per sender address, and per feedback point, in each window;
 # a form sent faster than a person can fill it is refused.

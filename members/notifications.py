@@ -6,6 +6,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from members.backends import UNREAD_ATTRIBUTE
 from members.models import Notification
 
 
@@ -37,9 +38,10 @@ def unread_count(user) -> int:
 
 def unread_count_for(request) -> int:
     """The count a request's page shows, read once: a kept page's key (reports.page_cache) and its menu badge must
-    hold the same number."""
+    hold the same number. The account read for the request brings it (members.backends)."""
     if not hasattr(request, "_unread_notifications"):
-        request._unread_notifications = unread_count(request.user)
+        counted = getattr(request.user, UNREAD_ATTRIBUTE, None)
+        request._unread_notifications = unread_count(request.user) if counted is None else counted
     return request._unread_notifications
 
 

@@ -106,6 +106,40 @@ def test_a_session_ends_after_the_absolute_limit(client, secretary):
     assert client.get(reverse("home")).status_code == 302
 
 
+def test_a_session_is_read_back_as_written_and_an_expired_or_unknown_one_is_empty(db):
+    from datetime import timedelta
+
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    from config.sessions import SessionStore
+
+    written = SessionStore()
+    written.update({"working_unit": 7, "name": "Bí thư chi đoàn"})
+    written.save()
+    assert dict(SessionStore(written.session_key).items()) == {"working_unit": 7, "name": "Bí thư chi đoàn"}
+    Session.objects.filter(session_key=written.session_key).update(expire_date=timezone.now() - timedelta(seconds=1))
+    expired = SessionStore(written.session_key)
+    assert dict(expired.items()) == {} and expired.session_key is None
+    unknown = SessionStore("x" * 32)
+    assert dict(unknown.items()) == {} and unknown.session_key is None
+
+
+def test_a_signed_in_page_reads_the_session_and_the_account_once_each(client, secretary):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(secretary)
+    client.get(reverse("help"))  # the first page notes the privacy answer and the idle clock in the session
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("help")).status_code == 200
+    statements = [query["sql"] for query in queries.captured_queries]
+    assert sum("django_session" in sql for sql in statements) == 1
+    assert sum("auth_user" in sql for sql in statements) == 1
+    # The menu's unread count comes with the account.
+    assert not any(sql.lstrip().startswith("SELECT COUNT") for sql in statements)
+
+
 def test_vietnamese_is_the_default_and_english_is_a_switch_away(client, secretary):
     client.force_login(secretary)
     assert "Trang chủ" in client.get(reverse("home")).content.decode()
@@ -165,7 +199,7 @@ def test_with_redis_the_cache_and_the_sessions_go_there():
     without = subprocess.run([sys.executable, "manage.py", "shell", "--no-imports", "-c", code], cwd=ROOT,
                              env=_environment(DJANGO_REDIS_URL=""), capture_output=True, text=True)
     assert without.stdout.split()[0] == "django.core.cache.backends.db.DatabaseCache"
-    assert without.stdout.split()[2] == "django.contrib.sessions.backends.db"
+    assert without.stdout.split()[2] == "config.sessions"
 
 
 def _messages(po: Path) -> set[str]:

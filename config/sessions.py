@@ -1,0 +1,25 @@
+"""Django's database sessions, read with one plain statement (SESSION_ENGINE when the cache is the database's)."""
+
+from django.contrib.sessions.backends import db
+from django.db import connections, router
+from django.utils import timezone
+
+
+class SessionStore(db.SessionStore):
+    """Every request of a signed-in person reads their session. Through the ORM that read cost some 0.3 ms of
+    Python to build, more than the database takes to answer it (bench/, a page read from the cache); here it is
+    the same statement written out. Writing, expiring and clearing are Django's."""
+
+    def load(self):
+        connection = connections[router.db_for_read(self.model)]
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote('session_data')} FROM {quote(self.model._meta.db_table)} "
+                f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s",
+                [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())])
+            row = cursor.fetchone()
+        if row is None:  # unknown or expired: a new session, as Django's own store does
+            self._session_key = None
+            return {}
+        return self.decode(row[0])
