@@ -173,3 +173,23 @@ def test_a_crowd_posting_at_once_gets_exactly_the_points_limit(secretary, tree, 
         *[lambda index=index: post(index) for index in range(8)])]
     assert sorted(outcomes) == ["done"] * 3 + ["refused"] * 5
     assert Feedback.objects.filter(point=point).count() == 3
+
+
+def test_one_sender_posting_to_several_points_at_once_gets_exactly_the_senders_limit(secretary, tree, settings):
+    settings.FEEDBACK_LIMIT_PER_POINT = 100
+    settings.FEEDBACK_LIMIT_PER_ADDRESS = 2
+    points = [campaign_services.point_create(actor=secretary, unit=tree.branch_a, kind=FeedbackPointKind.DESK,
+                                             name=f"Bàn {index}", invitation="Mời góp ý", questions=["Thái độ"])
+              for index in range(6)]
+
+    def post(point):
+        try:
+            campaign_services.feedback_submit(point=point, scores={point.questions.get().pk: 5},
+                                              sender_address="203.0.113.5")
+        except campaign_services.FeedbackRefused as refusal:
+            raise ValidationError(str(refusal)) from None
+
+    outcomes = ["done" if outcome == "done" else "refused" for outcome in race(
+        *[lambda point=point: post(point) for point in points])]
+    assert sorted(outcomes) == ["done"] * 2 + ["refused"] * 4
+    assert Feedback.objects.count() == 2

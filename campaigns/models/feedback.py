@@ -112,7 +112,9 @@ class Feedback(models.Model):
         verbose_name = _("feedback")
         verbose_name_plural = _("feedback")
         indexes = [models.Index(fields=["point", "-created_at"], name="feedback_point_time"),
-                   models.Index(fields=["member", "created_at"], name="feedback_member_time")]
+                   models.Index(fields=["member", "created_at"], name="feedback_member_time"),
+                   # The limit per sender counts their posts of the past window (services.feedback).
+                   models.Index(fields=["sender_hash", "created_at"], name="feedback_sender_time")]
 
     def __str__(self):
         return _("Feedback of %(date)s on %(point)s") % {

@@ -2,19 +2,17 @@
 (answer, attribute to a member, hide an abusive entry with a reason, close or reopen a point).
 
 The public write is ``feedback_submit``. It holds the limits that protect a point from a flood whatever page or
-script calls it: posts are counted per sender address and per point in the shared cache, under a lock on the point
-so that posts to one point are counted one after another."""
+script calls it: the posts received in the past window are counted per sender address and per point, in the
+database and under locks, so that posts arriving together are counted one after another."""
 
 import hashlib
 import hmac
 import ipaddress
 import logging
-import time
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
@@ -197,41 +195,33 @@ def sender_hash(address: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:16]
 
 
-def _take_slot(key: str, limit: int, timeout: int) -> bool:
-    """Count one post against ``limit`` in the shared cache, atomically on every backend.
-
-    Each post takes a numbered slot with ``cache.add``, which only one caller can win (an INSERT on the
-    primary key in the database cache, SET NX in Redis); ``incr`` would not do, since the database cache reads
-    and writes back, and resets the expiry. A hint of the next free slot keeps it to one or two tries."""
-    start = cache.get(f"{key}:next", 0)
-    for slot in range(start, limit):
-        if cache.add(f"{key}:{slot}", 1, timeout=timeout):
-            cache.set(f"{key}:next", slot + 1, timeout=timeout)
-            return True
-    return False
+def _hold_sender(sender: str) -> None:
+    """Posts from one sender to different points lock different points: on PostgreSQL they also queue on the
+    sender, until the transaction ends, so that they are counted one after the other. SQLite runs one writing
+    transaction at a time anyway."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # The sender's hash is 16 hex digits; 15 of them fit the lock's signed 64-bit key.
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(sender[:15], 16)])
 
 
 def _count_post(point: FeedbackPoint, sender: str) -> None:
-    """Take this post's place in the window, per point and per sender, or refuse it politely."""
-    window = int(settings.FEEDBACK_LIMIT_WINDOW.total_seconds())
-    now = time.time()
-    bucket = int(now // window)
-    # Every slot of a window expires when the window ends, so a quiet spell never resets a count early.
-    timeout = int((bucket + 1) * window - now) + 1
+    """Refuse the post, politely, when its point or its sender has reached the limit of the past window.
+
+    Counted in the database from the posts received, inside the transaction that stores this one and with the point
+    locked (and the sender, _hold_sender): posts arriving together are counted one after the other, and no cache
+    that drops keys when it is full can forget a count."""
+    since = timezone.now() - settings.FEEDBACK_LIMIT_WINDOW
+    _hold_sender(sender)
     limits = [
-        (f"feedback:point:{point.pk}:{bucket}", settings.FEEDBACK_LIMIT_PER_POINT,
+        (Feedback.objects.filter(point=point), settings.FEEDBACK_LIMIT_PER_POINT,
          _("Thank you. This point has received many opinions in a short time; please try again later.")),
-        (f"feedback:address:{sender}:{bucket}", settings.FEEDBACK_LIMIT_PER_ADDRESS,
+        (Feedback.objects.filter(sender_hash=sender), settings.FEEDBACK_LIMIT_PER_ADDRESS,
          _("Thank you. Many opinions were sent from your connection in a short time; please try again later.")),
     ]
-    for key, limit, message in limits:
-        try:
-            taken = _take_slot(key, limit, timeout)
-        except Exception as error:  # the cache is down: refuse rather than let a flood through
-            logger.warning("Feedback limits unavailable: %s", error)
-            raise FeedbackRefused(_("Opinions cannot be received just now; please try again in a few minutes.")
-                                  ) from error
-        if not taken:
+    for received, limit, message in limits:
+        if received.filter(created_at__gt=since)[:limit].count() >= limit:
             raise FeedbackRefused(message)
 
 
