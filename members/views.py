@@ -230,6 +230,7 @@ def member_transfer_note(request, pk):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@kept_for_reader
 def coming_of_age_list(request):
     """Members who are 30 or turn 30 this year, for the secretary to mark as come of age, together."""
     unit = working_unit(request, Action.VIEW_MEMBERS)
@@ -298,6 +299,7 @@ def profile(request):
 
 @login_required
 @require_GET
+@kept_for_reader
 def unit_detail(request, pk):
     unit = policy.get_unit(request.user, Action.VIEW_UNIT, pk)
     may_view_members = policy.can(request.user, Action.VIEW_MEMBERS, unit)

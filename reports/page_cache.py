@@ -125,4 +125,5 @@ def kept_for_reader(view):
                 logger.exception("The cache could not keep the page.")
         return response
 
+    wrapped.kept_for_reader = True  # read by the tests: which pages are kept (tests/test_query_budgets.py)
     return wrapped

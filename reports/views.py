@@ -185,6 +185,7 @@ def job(request, pk):
 
 @login_required
 @require_GET
+@kept_for_reader
 def archive(request):
     unit = working_unit(request, Action.VIEW_REPORTS)
     files = policy.scope(request.user, ArchivedFile.objects.select_related("unit", "report"),

@@ -67,6 +67,7 @@ from movements.models import (
     ScienceClub,
     YearState,
 )
+from reports import caching
 from reports.models import ArchivedFile
 from tests.conftest import seed_demo
 from tests.factories import make_unit
@@ -487,6 +488,19 @@ LIST_PAGES = [
     ListPage("reports:archive", OFFICERS, grow_archive, shown("page")),
 ]
 
+# The lists not kept whole for their reader (reports.page_cache), by why; every other list is.
+NOT_KEPT = {
+    "it shows what the data version does not follow: the logs, the notifications, accounts' sign-ins": [
+        "members:audit", "members:access_log", "members:notifications", "members:my_data", "members:invite",
+    ],
+    "opening it is written to the log of who read a member's records": ["movements:commitment"],
+    "what it shows moves with the clock (the activities begun by now)": ["movements:my_activities"],
+    "a public page: its readers have no account, and pages are kept per signed-in reader": [
+        "campaigns:honour_board",
+    ],
+}
+
+
 # Every other URL pattern, by why it is not a list.
 NOT_LISTS = {
     "a form, or a page whose content does not grow with rows": [
@@ -681,3 +695,41 @@ def test_every_list_page_costs_the_same_queries_for_more_rows(db, username):
     pages = [page for page in LIST_PAGES if username in page.personas]
     failures = [failure for page in pages if (failure := _measure(client, reach, page))]
     assert failures == [], f"As {username}:\n" + "\n".join(failures)
+
+
+def _kept(name: str) -> bool:
+    return getattr(dict(_url_patterns())[name], "kept_for_reader", False)
+
+
+def test_every_list_is_kept_for_its_reader_or_says_why_not():
+    not_kept = [name for names in NOT_KEPT.values() for name in names]
+    assert set(not_kept) <= {page.name for page in LIST_PAGES}
+    assert sorted(page.name for page in LIST_PAGES if not _kept(page.name) and page.name not in not_kept) == []
+    assert sorted(name for name in not_kept if _kept(name)) == []
+
+
+def test_every_kept_list_answers_its_returning_reader_without_its_view_until_the_data_changes(db):
+    """Each kept list as each persona who opens it: the second opening is the first one's page, answered with the
+    session, the account and one read of the cache (no template drawn); after a change, drawn again."""
+    seed_demo()
+    failures = []
+    for username in EVERYONE:
+        client = signed_in(username)
+        client.get(reverse("home"))  # the CSRF cookie, the notice and the working unit: what a session does once
+        reach = _reach(username)
+        for page in LIST_PAGES:
+            if username not in page.personas or not _kept(page.name):
+                continue
+            target = page.target(reach) if page.target else None
+            url = reverse(page.name, args=[target.pk] if page.target and page.target_in_address else [])
+            caching.new_version()
+            drawn = client.get(url)
+            with CaptureQueriesContext(connection) as captured:
+                again = client.get(url)
+            if again.context is not None or again.content != drawn.content or len(captured) > 3:
+                failures.append(f"{url}: drawn again by its view ({len(captured)} queries)")
+                continue
+            caching.new_version()
+            if client.get(url).context is None:
+                failures.append(f"{url}: not drawn again after a change")
+    assert failures == [], "\n".join(failures)

@@ -24,6 +24,7 @@ from members.selectors import visible_ancestors, working_unit
 from movements.views.base import get_commitment
 from movements.views.collectives import get_collective
 from reports.caching import CachedCountPaginator
+from reports.page_cache import kept_for_reader
 
 __all__ = [
     "award_detail",
@@ -38,6 +39,7 @@ __all__ = [
 
 @login_required
 @require_GET
+@kept_for_reader
 def award_list(request):
     unit = working_unit(request, Action.VIEW_AWARDS)
     awards = selectors.awards_for(request.user).filter(unit.subtree_q("unit__path"))

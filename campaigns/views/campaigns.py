@@ -42,6 +42,7 @@ BEHIND_SHOWN = 10
 
 @login_required
 @require_GET
+@kept_for_reader
 def campaign_list(request):
     unit = working_unit(request, Action.VIEW_CAMPAIGNS)
     campaigns = selectors.campaigns_of_unit(request.user, unit)
@@ -226,6 +227,7 @@ def _forward_unit(request, campaign):
 
 @login_required
 @require_GET
+@kept_for_reader
 def campaign_registrations(request, pk):
     return _registrations_page(request, get_campaign(request.user, pk))
 

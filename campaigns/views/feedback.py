@@ -35,6 +35,7 @@ from members.models import Unit
 from members.selectors import working_unit
 from reports.caching import CachedCountPaginator
 from reports.charts import bar_chart
+from reports.page_cache import kept_for_reader
 from reports.renderers import render_pdf
 
 __all__ = ["feedback_attribute", "feedback_detail", "feedback_move", "feedback_public", "feedback_reply",
@@ -147,6 +148,7 @@ def public_url(point: FeedbackPoint) -> str:
 
 @login_required
 @require_GET
+@kept_for_reader
 def point_list(request):
     unit = working_unit(request, Action.VIEW_FEEDBACK)
     points = selectors.feedback_points_of_unit(request.user, unit)
@@ -217,6 +219,7 @@ FEEDBACK_FILTERS = {
 
 @login_required
 @require_GET
+@kept_for_reader
 def point_detail(request, pk):
     point = get_point(request.user, pk)
     feedback = selectors.feedback_for(request.user).filter(point=point)

@@ -17,6 +17,7 @@ from campaigns.standings import campaign_standings
 from campaigns.views.base import get_campaign, get_campaign_to_manage
 from members.access import Action, policy
 from members.forms import add_service_errors
+from reports.page_cache import kept_for_reader
 
 __all__ = ["review_create", "review_detail", "review_entry_note", "review_note"]
 
@@ -70,6 +71,7 @@ def _get_review(user, pk) -> Review:
 
 @login_required
 @require_GET
+@kept_for_reader
 def review_detail(request, pk):
     review = _get_review(request.user, pk)
     campaign = review.campaign

@@ -24,6 +24,7 @@ from movements.models import Activity
 from movements.services.activities import ACTIVITY_FIELDS
 from movements.views.base import requested_year
 from reports.caching import CachedCountPaginator
+from reports.page_cache import kept_for_reader
 
 
 def get_activity(user, action: Action, pk) -> Activity:
@@ -37,6 +38,7 @@ def get_activity(user, action: Action, pk) -> Activity:
 
 @login_required
 @require_GET
+@kept_for_reader
 def activity_list(request):
     unit = working_unit(request, Action.VIEW_ACTIVITIES)
     year = requested_year(request) or timezone.localdate().year
@@ -71,6 +73,7 @@ def activity_create(request):
 
 @login_required
 @require_GET
+@kept_for_reader
 def activity_detail(request, pk):
     activity = get_activity(request.user, Action.VIEW_ACTIVITIES, pk)
     may_manage = policy.can(request.user, Action.MANAGE_ACTIVITIES, activity.unit)

@@ -19,6 +19,7 @@ from movements.forms import CollectiveForm, CollectiveLogForm
 from movements.models import Collective, CollectiveState
 from movements.services.collectives import COLLECTIVE_FIELDS
 from movements.views.base import requested_year, solution_choices
+from reports.page_cache import kept_for_reader
 
 
 def get_collective(user, pk) -> Collective:
@@ -32,6 +33,7 @@ def get_collective(user, pk) -> Collective:
 
 @login_required
 @require_GET
+@kept_for_reader
 def collective_list(request):
     unit = working_unit(request, Action.VIEW_PROJECTS)
     year = requested_year(request) or timezone.localdate().year

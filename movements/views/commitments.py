@@ -45,6 +45,7 @@ from reports.page_cache import kept_for_reader
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@kept_for_reader
 def my_commitment(request):
     member = own_member_record(request.user)
     movement_year = selectors.year_applying_to(member.unit, year=requested_year(request)) if member else None
@@ -284,6 +285,7 @@ def commitment_confirm(request, pk):
 
 @login_required
 @require_GET
+@kept_for_reader
 def classification_list(request):
     unit = working_unit(request, Action.CONFIRM_CLASSIFICATION)
     movement_year = selectors.year_applying_to(unit, year=requested_year(request))

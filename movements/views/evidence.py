@@ -34,6 +34,7 @@ from movements.views.base import (
     get_pledge,
 )
 from reports.caching import CachedCountPaginator
+from reports.page_cache import kept_for_reader
 
 
 def _get_evidence(user, action: Action, pk) -> Evidence:
@@ -70,6 +71,7 @@ def evidence_create(request, pk):
 
 @login_required
 @require_GET
+@kept_for_reader
 def evidence_list(request):
     unit = working_unit(request, Action.VIEW_COMMITMENTS)
     state = request.GET.get("state", EvidenceState.PENDING)

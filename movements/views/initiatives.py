@@ -20,6 +20,7 @@ from movements.models import Initiative, InitiativeState, RecognitionLevel
 from movements.services.initiatives import CLUB_FIELDS, INITIATIVE_FIELDS
 from movements.views.base import requested_year, solution_choices
 from reports.caching import CachedCountPaginator
+from reports.page_cache import kept_for_reader
 
 
 def get_initiative(user, pk) -> Initiative:
@@ -33,6 +34,7 @@ def get_initiative(user, pk) -> Initiative:
 
 @login_required
 @require_GET
+@kept_for_reader
 def initiative_list(request):
     unit = working_unit(request, Action.VIEW_INITIATIVES)
     year = requested_year(request) or timezone.localdate().year

@@ -20,6 +20,7 @@ from movements.models import ProjectPhoto, ProjectState, YouthProject
 from movements.services.projects import FINAL_FIGURES, PROJECT_FIELDS
 from movements.views.base import solution_choices
 from reports.caching import CachedCountPaginator
+from reports.page_cache import kept_for_reader
 
 
 def get_project(user, pk) -> YouthProject:
@@ -33,6 +34,7 @@ def get_project(user, pk) -> YouthProject:
 
 @login_required
 @require_GET
+@kept_for_reader
 def project_list(request):
     unit = working_unit(request, Action.VIEW_PROJECTS)
     data = request.GET.copy()

@@ -24,10 +24,12 @@ from movements.views.base import (
     get_year,
     get_year_to_manage,
 )
+from reports.page_cache import kept_for_reader
 
 
 @login_required
 @require_GET
+@kept_for_reader
 def year_list(request):
     unit = current_unit(request)
     years = selectors.years_for(request.user)
