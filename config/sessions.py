@@ -14,8 +14,9 @@ class SessionStore(db.SessionStore):
         connection = connections[router.db_for_read(self.model)]
         quote = connection.ops.quote_name
         with connection.cursor() as cursor:
+            # Names of the model's own table and columns, quoted; the values go as parameters.
             cursor.execute(
-                f"SELECT {quote('session_data')} FROM {quote(self.model._meta.db_table)} "
+                f"SELECT {quote('session_data')} FROM {quote(self.model._meta.db_table)} "  # nosec B608
                 f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s",
                 [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())])
             row = cursor.fetchone()

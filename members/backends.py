@@ -21,10 +21,12 @@ class AccountBackend(ModelBackend):
         connection = connections[router.db_for_read(model)]
         quote = connection.ops.quote_name
         notification = Notification._meta
-        unread = (f"SELECT COUNT(*) FROM {quote(notification.db_table)} WHERE {quote('user_id')} = %s "
+        # Names of the models' own tables and columns, quoted; the account's id goes as a parameter.
+        unread = (f"SELECT COUNT(*) FROM {quote(notification.db_table)} "  # nosec B608
+                  f"WHERE {quote(notification.get_field('user').column)} = %s "
                   f"AND {quote(notification.get_field('read_at').column)} IS NULL")
-        statement = (f"SELECT *, ({unread}) AS {quote(UNREAD_ATTRIBUTE)} FROM {quote(model._meta.db_table)} "
-                     f"WHERE {quote(model._meta.pk.column)} = %s")
+        statement = (f"SELECT *, ({unread}) AS {quote(UNREAD_ATTRIBUTE)} "  # nosec B608
+                     f"FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = %s")
         # A raw query set: the model's own conversions of each column's value (SQLite's dates and booleans).
         user = next(iter(model._default_manager.db_manager(connection.alias).raw(statement, [user_id, user_id])),
                     None)
