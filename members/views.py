@@ -228,6 +228,9 @@ def member_transfer_note(request, pk):
     return response
 
 
+COMING_OF_AGE_PAGE_SIZE = 100
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 @kept_for_reader
@@ -250,9 +253,11 @@ def coming_of_age_list(request):
         else:
             messages.success(request, _("%(count)d members marked as come of age.") % {"count": len(done)})
             return redirect("members:coming_of_age")
+    # A page at a time: at the top of a metro union thousands of members turn 30 in a year.
+    page = CachedCountPaginator(members, COMING_OF_AGE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "members/coming_of_age.html", {
         "unit": unit, "ancestors": visible_ancestors(request.user, unit), "year": year, "form": form,
-        "members": members, "may_manage": may_manage, "age": life.UNION_AGE_LIMIT})
+        "page": page, "query": "", "may_manage": may_manage, "age": life.UNION_AGE_LIMIT})
 
 
 @login_required

@@ -454,7 +454,7 @@ class ListPage:
 
 LIST_PAGES = [
     ListPage("members:list", OFFICERS, grow_members, shown("page")),
-    ListPage("members:coming_of_age", OFFICERS, grow_coming_of_age, shown("members")),
+    ListPage("members:coming_of_age", OFFICERS, grow_coming_of_age, shown("page")),
     ListPage("members:invite", OFFICERS, grow_members, shown("waiting")),
     ListPage("members:audit", OFFICERS, grow_audit, shown("page")),
     ListPage("members:access_log", OFFICERS, grow_access_log, shown("page")),

@@ -90,6 +90,26 @@ def test_the_coming_of_age_list_and_marking_together(secretary, sibling_secretar
     assert set(Member.objects.filter(status=MemberStatus.MATURED)) == {older, turning}
 
 
+def test_the_coming_of_age_list_is_shown_a_page_at_a_time_and_marks_from_any_page(secretary, tree, monkeypatch):
+    from members import views
+
+    monkeypatch.setattr(views, "COMING_OF_AGE_PAGE_SIZE", 2)
+    for age in (33, 32, 31):
+        MemberFactory(unit=tree.branch_a, birth_date=born(age))
+    listed = list(life.coming_of_age(secretary, tree.branch_a, TODAY.year))
+    client = client_for(secretary)
+    first = client.get(reverse("members:coming_of_age"))
+    second = client.get(reverse("members:coming_of_age"), {"page": 2})
+    assert len(listed) >= 3 and list(first.context["page"].object_list) == listed[:2]
+    assert list(second.context["page"].object_list) == listed[2:4]
+    assert "page=2" in first.content.decode()
+    on_second_page = listed[2]
+    response = client.post(f"{reverse('members:coming_of_age')}?page=2", {"members": [on_second_page.pk],
+                                                                          "closed_on": TODAY.isoformat()})
+    assert response.status_code == 302
+    assert list(Member.objects.filter(status=MemberStatus.MATURED)) == [on_second_page]
+
+
 def test_marking_is_all_or_nothing(secretary, tree):
     older = MemberFactory(unit=tree.branch_a, birth_date=born(31))
     younger = MemberFactory(unit=tree.branch_a, birth_date=born(25))
