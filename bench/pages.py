@@ -2,7 +2,8 @@
 dashboards the issue names and a floor page (robots.txt: the same middleware stack and a template, no query), all
 in one run, answered from the page kept for the reader and then drawn by the view every time; then the member
 list again with two app servers behind one address, on the same database; then the pages again with the cache and
-the sessions in a throwaway Redis (where redis-server is installed), as the README's larger deployment runs them.
+the sessions in a throwaway Redis (where redis-server is installed), as the README's larger deployment runs them;
+last, every other list a city committee member opens, kept for them in the same way, in shorter measures.
 
 Prints requests per second, p50 and p99 latency, each page's throughput as a share of the floor's (measured just
 before and just after the page), and whether it meets its target (p99 under 250 ms; at least 1/4 of the floor for a
@@ -43,6 +44,39 @@ PAGES = [
     ("campaign leaderboard (city-wide)", "dashboard", "thanhdoan", None, "/campaigns/{campaign}/leaderboard/"),
     ("floor: robots.txt", "floor", None, None, "/robots.txt"),
 ]
+# Every other kept list (tests/test_query_budgets.py names them all) as the city union's committee member opens
+# it: (label, URL name, what its address names). The commitments' classification is a grassroots committee's.
+OTHER_LISTS = [
+    ("members coming of age", "members:coming_of_age", None),
+    ("a unit and its units", "members:unit", "unit"),
+    ("movement years", "movements:years", None),
+    ("evidence", "movements:evidence", None),
+    ("youth projects", "movements:projects", None),
+    ("initiatives", "movements:initiatives", None),
+    ("advanced collectives", "movements:collectives", None),
+    ("activities", "movements:activities", None),
+    ("an activity's attendance", "movements:activity", "activity"),
+    ("campaigns", "campaigns:campaigns", None),
+    ("a campaign's registrations", "campaigns:registrations", "campaign"),
+    ("a campaign's review", "campaigns:review", "review"),
+    ("awards", "campaigns:awards", None),
+    ("feedback points", "campaigns:feedback_points", None),
+    ("a feedback point's opinions", "campaigns:feedback_point", "point"),
+    ("report archive", "reports:archive", None),
+]
+# The addresses of OTHER_LISTS in the scale data: the largest of each kind of record named.
+OTHER_LIST_PATHS = (
+    "import json; from django.db.models import Count; from django.urls import reverse; "
+    "from campaigns.models import Campaign, FeedbackPoint, Review; from members.models import RoleAssignment; "
+    "from movements.models import Activity; "
+    "c = Campaign.objects.annotate(n=Count('registrations')).order_by('-n', 'pk').first(); "
+    "named = {'unit': RoleAssignment.objects.filter(user__username='thanhdoan').first().unit_id, "
+    "'activity': Activity.objects.annotate(n=Count('attendances')).order_by('-n', 'pk').first().pk, "
+    "'campaign': c.pk, "
+    "'review': getattr(Review.objects.annotate(n=Count('entries')).order_by('-n', 'pk').first(), 'pk', None), "
+    "'point': FeedbackPoint.objects.annotate(n=Count('feedback')).order_by('-n', 'pk').first().pk}; "
+    "print(json.dumps([reverse(name, args=[named[arg]] if arg else []) if not arg or named[arg] else None "
+    "for name, arg in LISTS], separators=(',', ':')))")
 SCALE_DATA = (
     "from campaigns.models import Campaign; from members.models import Unit; from django.db.models import Count; "
     "c = Campaign.objects.annotate(n=Count('registrations')).order_by('-n', 'pk').first(); "
@@ -51,7 +85,7 @@ SCALE_DATA = (
 
 
 def _measure_pages(env, folder, *, campaign: str, branch: str, seconds: int, connections: int,
-                   workers: int) -> list[dict]:
+                   workers: int, pages: list = PAGES) -> list[dict]:
     """Each page between two measures of the floor: its share is of the floor measured just before and just after
     it, so a drift of the machine during the run (another guest on the host, the clock) moves both alike."""
     port = free_port()
@@ -65,7 +99,7 @@ def _measure_pages(env, folder, *, campaign: str, branch: str, seconds: int, con
     with app_servers(env, folder, port=port, workers=workers):
         sessions = {}
         measure_floor()
-        for label, kind, account, unit, path in PAGES:
+        for label, kind, account, unit, path in pages:
             if kind == "floor":
                 continue
             path = path.format(campaign=campaign)
@@ -109,8 +143,14 @@ def measure(env, folder, *, seconds: int, connections: int, workers: int) -> dic
     # The same pages with the cache (and so the sessions) in Redis, as a larger deployment runs them.
     with redis_server(folder) as redis_url:
         with_redis = _measure_pages({**env, "DJANGO_REDIS_URL": redis_url}, folder, **measured) if redis_url else None
+    # Every other kept list, a shorter measure each (their share is of the floor beside them all the same).
+    paths = json.loads(django_value(env, OTHER_LIST_PATHS.replace("LISTS", repr(
+        [(name, arg) for _label, name, arg in OTHER_LISTS]))))
+    other_lists = _measure_pages(env, folder, **{**measured, "seconds": max(seconds // 2, 3)}, pages=[
+        (label, "list", "thanhdoan", None, path) for (label, _name, _arg), path in zip(OTHER_LISTS, paths, strict=True)
+        if path is not None])
     return {"pages": rows, "drawn_pages": drawn, "two_servers": {**shared, "served_by_each": served},
-            "redis_pages": with_redis,
+            "redis_pages": with_redis, "other_lists": other_lists,
             "connections": connections, "seconds": seconds, "workers": workers}
 
 
@@ -119,6 +159,9 @@ def print_table(scale: str, result: dict) -> None:
               ("drawn by the view every time (DJANGO_PAGE_CACHE_MINUTES=0)", result["drawn_pages"])]
     if result.get("redis_pages"):
         tables.append(("Redis for the cache and sessions", result["redis_pages"]))
+    if result.get("other_lists"):
+        tables.append(("every other kept list, the database's cache, half as long a measure",
+                       result["other_lists"]))
     for cache, rows in tables:
         print(f"\nPages at {scale} scale, {cache} ({result['connections']} connections, {result['seconds']} s each, "
               f"gunicorn {result['workers']} workers):")
@@ -137,7 +180,7 @@ def print_table(scale: str, result: dict) -> None:
 
 def failed(result: dict) -> bool:
     return (any(row["not_200"] for row in [*result["pages"], *result["drawn_pages"],
-                                           *(result.get("redis_pages") or [])])
+                                           *(result.get("redis_pages") or []), *(result.get("other_lists") or [])])
             or bool(result["two_servers"]["not_200"]))
 
 

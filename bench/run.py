@@ -90,6 +90,10 @@ def _page_rows(results: dict) -> list[str]:
             lines += ["The same pages with the cache and the sessions in Redis (`DJANGO_REDIS_URL`, a throwaway "
                       "redis-server on the same machine), as a larger deployment runs them:", "",
                       *_pages_table(pages_result["redis_pages"]), ""]
+        if pages_result.get("other_lists"):
+            lines += ["Every other list kept for its reader, as the city union's committee member opens it "
+                      f"({max(pages_result['seconds'] // 2, 3)} s a page, the database's cache):", "",
+                      *_pages_table(pages_result["other_lists"]), ""]
     return lines
 
 
@@ -139,8 +143,8 @@ def write_results(figures: dict) -> None:
         f"Written by `make bench` (bench/run.py) on {about['date']}. Every figure of a table comes from the same "
         "run, so the ratios hold even where the absolute numbers drift between runs.", "",
         "How to read them: the floor page costs this stack under a millisecond of one core. A signed-in page "
-        "reads its session and the person, checks the idle limit and counts the unread notifications; the lists "
-        "and dashboards then answer from the page kept for that reader under the data version (one read of the "
+        "reads its session and the person with the count of their unread notifications (one statement each) and "
+        "checks the idle limit; the lists and dashboards then answer from the page kept for that reader under the data version (one read of the "
         "cache), or, when the data has changed, draw it again from the figures and rows kept below it. The pages "
         "are measured as a reader who comes back to them sees them; the first drawing after a change is what "
         "the latency of the fragments and figures bounds (see the README, *Benchmarks*). Each page is measured "
