@@ -4,10 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connections, router
 
-from members.models import Notification
-
-# Set on the account read for a request: the number of its unread notifications (members.notifications).
-UNREAD_ATTRIBUTE = "unread_notifications_on_sign_in"
+from members.notifications import UNREAD_ATTRIBUTE, unread_count_statement
 
 
 class AccountBackend(ModelBackend):
@@ -20,12 +17,8 @@ class AccountBackend(ModelBackend):
         model = get_user_model()
         connection = connections[router.db_for_read(model)]
         quote = connection.ops.quote_name
-        notification = Notification._meta
         # Names of the models' own tables and columns, quoted; the account's id goes as a parameter.
-        unread = (f"SELECT COUNT(*) FROM {quote(notification.db_table)} "  # nosec B608
-                  f"WHERE {quote(notification.get_field('user').column)} = %s "
-                  f"AND {quote(notification.get_field('read_at').column)} IS NULL")
-        statement = (f"SELECT *, ({unread}) AS {quote(UNREAD_ATTRIBUTE)} "  # nosec B608
+        statement = (f"SELECT *, ({unread_count_statement(connection)}) AS {quote(UNREAD_ATTRIBUTE)} "  # nosec B608
                      f"FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.pk.column)} = %s")
         # A raw query set: the model's own conversions of each column's value (SQLite's dates and booleans).
         user = next(iter(model._default_manager.db_manager(connection.alias).raw(statement, [user_id, user_id])),

@@ -69,20 +69,22 @@ def _session_digest(request) -> str:
     return hashlib.sha256(json.dumps(state, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def _reader_parts(request, session_digest: str) -> str | None:
-    """The parts of the key, or None when this request must be answered by the view."""
+def _reader_parts(request) -> tuple[str, str] | None:
+    """The parts of the key and the session's digest (to see whether the view changed the session), or None when
+    this request must be answered by the view."""
     user = request.user
     csrf_secret = request.META.get("CSRF_COOKIE")
     if (request.method != "GET" or not user.is_authenticated or not csrf_secret
             or len(messages.get_messages(request)) or caching.fresh_only()):
         return None
+    session_digest = _session_digest(request)
     session = f"{csrf_secret}:{session_digest}"
     htmx = tuple(request.headers.get(name, "") for name in HTMX_HEADERS)
     # What the layout shows of the person from their account (not part of the data version) is part of the key.
     reader = (user.get_username(), user.get_full_name(), user.is_superuser, user.is_staff,
               unread_count_for(request), timezone.localdate().isoformat(), session, request.get_full_path(), *htmx)
     # One digest: names and queries hold characters a cache key should not (spaces, Vietnamese letters).
-    return f"{user.pk}:{hashlib.sha256(json.dumps(reader).encode()).hexdigest()}"
+    return f"{user.pk}:{hashlib.sha256(json.dumps(reader).encode()).hexdigest()}", session_digest
 
 
 def _keepable(request, response, session_before: str, watch: _WriteWatch) -> bool:
@@ -97,12 +99,10 @@ def kept_for_reader(view):
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if not settings.PAGE_CACHE_TIMEOUT:
+        answerable = _reader_parts(request) if settings.PAGE_CACHE_TIMEOUT else None
+        if answerable is None:
             return view(request, *args, **kwargs)
-        session_before = _session_digest(request)
-        parts = _reader_parts(request, session_before)
-        if parts is None:
-            return view(request, *args, **kwargs)
+        parts, session_before = answerable
         try:
             key = caching.cache_key(f"page:{view.__module__}.{view.__name__}", (parts,), with_version=False)
             version, kept = caching.read_with_version(key)

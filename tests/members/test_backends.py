@@ -5,9 +5,9 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from members.backends import UNREAD_ATTRIBUTE, AccountBackend
+from members.backends import AccountBackend
 from members.models import Notification
-from members.notifications import notify
+from members.notifications import UNREAD_ATTRIBUTE, notify
 from tests.conftest import client_for
 
 
