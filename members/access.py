@@ -113,9 +113,9 @@ class Grant:
 
 def _grants(user) -> tuple[Grant, ...]:
     """The roles a user holds, with their units (the layout's unit switcher shows them on every page): kept in
-    the cache under the data version, as any change of a role, a membership or a unit is a change of the data
-    (the account's own is_active and is_superuser are read afresh with the user), and on the user object for
-    the rest of the request."""
+    the cache with the versions of the tables they are read from (a change of a role, a membership or a unit
+    draws them again; the account's own is_active and is_superuser are read afresh with the user), and on the
+    user object for the rest of the request."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return ()
     cached = getattr(user, "_access_grants", None)

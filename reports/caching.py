@@ -1,15 +1,24 @@
 """Figures that take a scan of the whole subtree (the dashboard, a campaign's standings, the row count of a long
-list) are kept in the cache under a *data version*, a token drawn anew whenever the portal's data changes.
+list), pieces of pages and whole pages are kept in the cache with the *versions of the tables they were read from*:
+a token per table, drawn anew whenever a change to that table is committed, and one more for all the data (the
+*epoch*, drawn anew by ``new_version()``: after a restore, migrations, or in tests). A kept value counts while every
+token it was kept with is still current: approving a commitment draws pages that show commitments again, and
+leaves the member list and the honour roll as they were kept.
 
 Every statement the database connection runs passes here. An INSERT, UPDATE or DELETE that changes rows of a
-table the figures read draws a new token when its transaction commits (at once, outside a transaction).
-Catching the statements, not model signals, also covers ``QuerySet.update()``, ``bulk_create``, many-to-many
-adds and cascades. A transaction that has written reads its figures afresh and keeps them out of the cache:
-they hold rows nobody else sees yet, and may never see.
+table the figures read draws a new token for that table when its transaction commits (at once, outside a
+transaction). Catching the statements, not model signals, also covers ``QuerySet.update()``, ``bulk_create``,
+many-to-many adds and cascades. The tables a value depends on are taken the same way: every table named by a
+statement the request ran before the value was kept, and every table a kept value it used depends on. Everything
+the request read counts, not only what was read for that value, because a value read earlier in the request (the
+reader's roles, the working unit) is kept on the request and used again without a statement. A transaction that
+has written reads its figures afresh and keeps them out of the cache: they hold rows nobody else sees yet, and may
+never see.
 
-The token lives in the default cache, shared by every app server (the database cache, or Redis), so a change
-made by one server reaches the pages of all. Writes that bypass the connection (a restore, a database console)
-are followed by ``new_version()`` (the restore command calls it) or, at worst, by the figures' timeout.
+The tokens live in the default cache, shared by every app server (the database cache, or Redis), so a change made
+by one server reaches the pages of all; a request reads them all at once, in one read, and keeps them until it
+ends. Writes that bypass the connection (a restore, a database console) are followed by ``new_version()`` (the
+restore command calls it) or, at worst, by the figures' timeout.
 
 Should the cache fail, pages compute their figures and a write still succeeds: the cache is a help, never a
 condition."""
@@ -18,6 +27,7 @@ import hashlib
 import logging
 import re
 import uuid
+from functools import lru_cache, partial
 from pathlib import Path
 
 from django.core.cache import cache
@@ -32,7 +42,9 @@ from django.utils.functional import cached_property
 
 logger = logging.getLogger(__name__)
 
+# The epoch, drawn anew for all the data at once; each watched table's token is under TABLE_VERSION_PREFIX + table.
 VERSION_KEY = "data-version"
+TABLE_VERSION_PREFIX = "data-version:"
 # What a release draws its pages with (see release()): the catalogues' sources, not the compiled .mo files, which
 # another machine's msgfmt may write differently.
 RELEASE_SUFFIXES = frozenset({".py", ".html", ".txt", ".po"})
@@ -46,6 +58,9 @@ WATCHED_APPS = ("members", "movements", "campaigns", "reports")
 UNWATCHED_TABLES = frozenset({"members_auditentry", "members_accessentry", "members_notification",
                               "members_memberimport", "reports_exportjob"})
 # SQLite writes many-to-many rows with INSERT OR IGNORE; PostgreSQL with INSERT … ON CONFLICT.
+# Any word of a statement that is a watched table's name: over-reading (a column named like a table) only makes a
+# value depend on one table more.
+WORD = re.compile(r"\w+")
 WRITE = re.compile(r'^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)'
                    r'\s+"?(\w+)"?', re.IGNORECASE)
 
@@ -97,53 +112,107 @@ def release() -> str:
     return _release
 
 
-def data_version() -> str:
-    """The current token; read once per request (a page reading several figures asks the cache once)."""
+@lru_cache(maxsize=1)
+def _version_keys() -> tuple[str, ...]:
+    return (VERSION_KEY, *(TABLE_VERSION_PREFIX + table for table in sorted(watched_tables())))
+
+
+def current_versions() -> dict[str, str]:
+    """Every token (the epoch's and each watched table's), by key; read once per request, in one read of the cache."""
     connection = connections[DEFAULT_DB_ALIAS]
     _tell_pending(connection)
-    version = getattr(connection, "_request_version", None)
-    if version:
-        return version
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        return new_version()
-    _remember_for_request(connection, version)
-    return version
+    versions = getattr(connection, "_request_versions", None)
+    if versions:
+        return versions
+    return _read_versions(connection, cache.get_many(_version_keys()))
 
 
-def _remember_for_request(connection, version: str) -> None:
-    if getattr(connection, "_request_version", None) == "":  # within a request that has not read it yet
-        connection._request_version = version
+def _read_versions(connection, found: dict) -> dict[str, str]:
+    versions = {key: found.get(key) for key in _version_keys()}
+    missing = {key: uuid.uuid4().hex for key, token in versions.items() if token is None}
+    if missing:
+        # Never evicted on purpose (no timeout), but a cache may drop keys: a token drawn anew makes whatever was
+        # kept with the lost one stale, never current again.
+        cache.set_many(missing, None)
+        versions.update(missing)
+    if getattr(connection, "_request_versions", None) == {}:  # within a request that has not read them yet
+        connection._request_versions = versions
+    return versions
 
 
-def read_with_version(key: str) -> tuple[str | None, object]:
-    """The current data version and the value ``key`` holds if it was kept under that version (see
-    keep_with_version), in one read of the cache: a page answered from the cache asks it once, not twice."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    values = cache.get_many([VERSION_KEY, key])
-    version, kept = values.get(VERSION_KEY), values.get(key)
-    if version is not None:
-        _remember_for_request(connection, version)
-    if version is None or kept is None or kept[0] != version:
-        return version, None
-    return version, kept[1]
-
-
-def keep_with_version(key: str, version: str, value, timeout: int) -> None:
-    """Keeps ``value`` for read_with_version: it counts while the data version is still ``version``."""
-    cache.set(key, (version, value), timeout)
+def data_version() -> str:
+    """A token for the state of all the watched data: it changes with any committed change (tests and tools)."""
+    versions = current_versions()
+    return hashlib.sha256(repr(sorted(versions.items())).encode()).hexdigest()[:32]
 
 
 def new_version() -> str:
-    """A new token: every figure kept so far is read again. Called when data changed out of the watcher's
-    sight (and, in tests, to stand for a commit)."""
+    """A new epoch: every value kept so far is read again. Called when data changed out of the watcher's sight
+    (and, in tests, to stand for a commit)."""
     connection = connections[DEFAULT_DB_ALIAS]
-    connection._data_changed, connection._data_version_hooked, connection._data_pending = False, None, False
-    version = uuid.uuid4().hex
-    cache.set(VERSION_KEY, version, None)
-    if getattr(connection, "_request_version", None) is not None:
-        connection._request_version = version
-    return version
+    connection._data_changed, connection._data_version_hooked, connection._tables_pending = False, None, set()
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    if getattr(connection, "_request_versions", None) is not None:
+        connection._request_versions = {}
+    return data_version()
+
+
+def _table_versions_drawn(tables) -> None:
+    """New tokens for ``tables``, whose changes were committed."""
+    keys = {TABLE_VERSION_PREFIX + table: uuid.uuid4().hex for table in tables}
+    cache.set_many(keys, None)
+    connection = connections[DEFAULT_DB_ALIAS]
+    versions = getattr(connection, "_request_versions", None)
+    if versions:  # this request reads its own change from now on
+        connection._request_versions = {**versions, **keys}
+
+
+def _stamp(versions: dict[str, str], tables) -> tuple[tuple[str, str], ...]:
+    """The tokens a value is kept with: the epoch's and those of the tables it depends on."""
+    keys = [VERSION_KEY, *(TABLE_VERSION_PREFIX + table for table in sorted(tables))]
+    return tuple((key, versions[key]) for key in keys)
+
+
+def _current(stamp, versions: dict[str, str]) -> bool:
+    return all(versions.get(key) == token for key, token in stamp)
+
+
+def _stamp_tables(stamp) -> set[str]:
+    return {key.removeprefix(TABLE_VERSION_PREFIX) for key, _token in stamp if key != VERSION_KEY}
+
+
+def tables_read() -> set[str]:
+    """The watched tables this request (or, outside one, this connection) has read so far."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    reads = getattr(connection, "_request_reads", None)
+    if reads is None:
+        reads = connection._request_reads = set()
+    return reads
+
+
+def read_kept(key: str):
+    """The versions and the value kept under ``key`` if it is still current (see keep()), else None; in one read
+    of the cache with the versions, when this request has not read them yet. A value used makes what the request
+    draws from it depend on the tables it was read from."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    _tell_pending(connection)
+    versions = getattr(connection, "_request_versions", None)
+    if versions:
+        kept = cache.get(key)
+    else:
+        found = cache.get_many([key, *_version_keys()])
+        kept = found.get(key)
+        versions = _read_versions(connection, found)
+    if kept is None or not _current(kept[0], versions):
+        return versions, None
+    tables_read().update(_stamp_tables(kept[0]))
+    return versions, kept[1]
+
+
+def keep(key: str, versions: dict[str, str], value, timeout: int) -> None:
+    """Keeps ``value`` for read_kept with the tokens, from ``versions`` (read before the value was drawn), of every
+    table this request has read: a change committed since makes it stale at once."""
+    cache.set(key, (_stamp(versions, tables_read()), value), timeout)
 
 
 def fresh_only() -> bool:
@@ -152,68 +221,86 @@ def fresh_only() -> bool:
     if not connection.in_atomic_block:
         connection._data_changed = False  # whatever transaction wrote before has ended
         _tell_pending(connection)
-    return getattr(connection, "_data_changed", False) or getattr(connection, "_data_pending", False)
+    return getattr(connection, "_data_changed", False) or bool(getattr(connection, "_tables_pending", None))
 
 
-def cache_key(name: str, parts: tuple, *, with_version: bool = True) -> str:
-    """The key of ``name`` under this release, the current data version and the language; may raise if the cache
-    is away. Without the version for what keeps it in its value (keep_with_version)."""
-    version = (data_version(),) if with_version else ()
-    key = ":".join(map(str, (name, release(), *version, translation.get_language(), *parts)))
+def cache_key(name: str, parts: tuple) -> str:
+    """The key of ``name`` under this release and the language."""
+    key = ":".join(map(str, (name, release(), translation.get_language(), *parts)))
     if len(key) > MAX_KEY_LENGTH:  # parts taken from a query string can be long; the cache table's key is not
         key = f"{name}:{hashlib.sha256(key.encode()).hexdigest()}"
     return key
 
 
 def cached(name: str, parts: tuple, compute, timeout: int = FIGURES_TIMEOUT):
-    """``compute()``, kept under the current data version, the language (labels are translated) and ``parts``,
-    for ``timeout`` seconds at most."""
+    """``compute()``, kept under the language and ``parts`` with the versions of the tables it depends on, for
+    ``timeout`` seconds at most."""
     if fresh_only():
         return compute()
     try:
         key = cache_key(name, parts)
-        value = cache.get(key)
+        versions, value = read_kept(key)
     except Exception:  # a cache server away: the page computes its figures
         logger.exception("The cache could not be read; computing %s.", name)
         return compute()
     if value is None:
         value = compute()
-        try:
-            cache.set(key, value, timeout)
-        except Exception:
-            logger.exception("The cache could not keep %s.", name)
+        if not fresh_only():
+            try:
+                keep(key, versions, value, timeout)
+            except Exception:
+                logger.exception("The cache could not keep %s.", name)
     return value
 
 
-def _committed() -> None:
+def _committed(tables: set[str], connection=None) -> None:
+    if connection is not None:  # the transaction has committed: its next write belongs to another one
+        connection._data_version_hooked, connection._data_changed = None, False
     try:
-        new_version()
+        _table_versions_drawn(tables)
     except Exception:  # the data is committed whatever the cache says; figures then wait for their timeout
-        logger.exception("The cache could not take a new data version.")
+        logger.exception("The cache could not take new versions of %s.", ", ".join(sorted(tables)))
 
 
 def _tell_pending(connection) -> None:
-    """Outside a transaction, the new version a committed write left pending (see _note_write)."""
-    if getattr(connection, "_data_pending", False) and not connection.in_atomic_block:
-        connection._data_pending = False
-        _committed()
+    """Outside a transaction, the new versions committed writes left pending (see _note_statement)."""
+    pending = getattr(connection, "_tables_pending", None)
+    if pending and not connection.in_atomic_block:
+        connection._tables_pending = set()
+        _committed(pending)
 
 
 def tell_pending(**kwargs) -> None:
     for connection in connections.all(initialized_only=True):
         _tell_pending(connection)
-    connections[DEFAULT_DB_ALIAS]._request_version = None
+    connection = connections[DEFAULT_DB_ALIAS]
+    connection._request_versions, connection._request_reads = None, None
 
 
-def remember_version_for_request(**kwargs) -> None:
-    """From now until the request ends, data_version() keeps the token it first reads."""
-    connections[DEFAULT_DB_ALIAS]._request_version = ""
+def start_request(**kwargs) -> None:
+    """From now until the request ends, current_versions() keeps the tokens it first reads, and tables_read()
+    counts what this request reads."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    connection._request_versions, connection._request_reads = {}, set()
 
 
-def _note_write(connection, cursor, sql: str) -> None:
-    match = WRITE.match(sql)
-    if _migrating or match is None or match.group(1) not in watched_tables():
+@lru_cache(maxsize=4096)
+def _tables_named(sql: str) -> frozenset[str]:
+    return frozenset(WORD.findall(sql)) & watched_tables()
+
+
+def _note_statement(connection, cursor, sql: str) -> None:
+    if _migrating:
         return
+    tables = _tables_named(sql)
+    if not tables:
+        return
+    if connection.alias == DEFAULT_DB_ALIAS:
+        tables_read().update(tables)
+    match = WRITE.match(sql)
+    if match is None or match.group(1) not in tables:
+        return
+    table = match.group(1)
     if sql.lstrip()[:6].upper() in ("UPDATE", "DELETE") and getattr(cursor, "rowcount", -1) == 0:
         # Matched nothing, changed nothing. (An INSERT … RETURNING tells its count only once read.)
         return
@@ -221,27 +308,31 @@ def _note_write(connection, cursor, sql: str) -> None:
         # Committed already (autocommit), but the statement is not finished: an INSERT … RETURNING is read
         # after this. The cache is told before the connection's next statement, at the end of the request, or
         # before figures are read, whichever comes first; never in the middle of this one.
-        connection._data_pending = True
+        pending = getattr(connection, "_tables_pending", None)
+        connection._tables_pending = {*(pending or ()), table}
         return
     connection._data_changed = True
-    # One new version at the commit, whatever the number of writes: the callbacks list is replaced when the
+    # One set of new versions at the commit, whatever the number of writes: the callbacks list is replaced when the
     # transaction ends or a savepoint rolls back, so a list we hooked is this transaction's (after a savepoint's
     # rollback the hook may be added twice: one more token, nothing lost).
     if getattr(connection, "_data_version_hooked", None) is not connection.run_on_commit:
-        transaction.on_commit(_committed, using=connection.alias, robust=True)
+        connection._tables_written = set()
+        transaction.on_commit(partial(_committed, connection._tables_written, connection),
+                              using=connection.alias, robust=True)
         connection._data_version_hooked = connection.run_on_commit
+    connection._tables_written.add(table)
 
 
-def _watch_writes(execute, sql, params, many, context):
+def _watch_statements(execute, sql, params, many, context):
     _tell_pending(context["connection"])
     result = execute(sql, params, many, context)
-    _note_write(context["connection"], context["cursor"], sql)
+    _note_statement(context["connection"], context["cursor"], sql)
     return result
 
 
 def watch_connection(sender, connection, **kwargs):
-    if _watch_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_watch_writes)
+    if _watch_statements not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch_statements)
 
 
 def _migrations_start(**kwargs):
@@ -262,7 +353,7 @@ def install() -> None:
     from django.core.signals import request_finished, request_started
 
     connection_created.connect(watch_connection, dispatch_uid="reports.caching.watch_connection")
-    request_started.connect(remember_version_for_request, dispatch_uid="reports.caching.remember_version")
+    request_started.connect(start_request, dispatch_uid="reports.caching.start_request")
     request_finished.connect(tell_pending, dispatch_uid="reports.caching.tell_pending")
     pre_migrate.connect(_migrations_start, dispatch_uid="reports.caching.migrations_start")
     post_migrate.connect(_migrations_done, dispatch_uid="reports.caching.migrations_done")

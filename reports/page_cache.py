@@ -3,8 +3,8 @@
 A secretary reopens the commitments after each approval, a committee member comes back to the dashboard and the
 member list again and again; with the rows and figures already kept (reports.caching, the fragment tag), what is
 left of such a request is the drawing of the page around them. Here the drawn page itself is kept, for the same
-reader, under the data version (any write to the members', movements', campaigns' or year-end reports' tables draws
-a new one, so a grant or a revocation too), and answered again without running the view.
+reader, with the versions of the tables the request read (reports.caching: a write to one of them, a grant or a
+revocation too, draws a new one), and answered again without running the view.
 
 The view runs, and nothing is kept, unless the answer can only be the same one:
 - the key holds the release of the portal (reports.caching.release: nothing drawn before a deploy is shown after
@@ -19,7 +19,7 @@ The view runs, and nothing is kept, unless the answer can only be the same one:
   and wrote nothing to the database (the cache's own table aside): a view with a side effect runs every time.
 
 Signing in, the idle limit, the privacy notice and the access policy's 404/403 stay in front: the decorator goes
-below ``login_required``, and a page is kept only for a reader whose roles are part of the data version."""
+below ``login_required``, and a page is kept only for a reader whose roles are among the tables it depends on."""
 
 import hashlib
 import json
@@ -80,7 +80,7 @@ def _reader_parts(request) -> tuple[str, str] | None:
     session_digest = _session_digest(request)
     session = f"{csrf_secret}:{session_digest}"
     htmx = tuple(request.headers.get(name, "") for name in HTMX_HEADERS)
-    # What the layout shows of the person from their account (not part of the data version) is part of the key.
+    # What the layout shows of the person from their account (not a watched table) is part of the key.
     reader = (user.get_username(), user.get_full_name(), user.is_superuser, user.is_staff,
               unread_count_for(request), timezone.localdate().isoformat(), session, request.get_full_path(), *htmx)
     # One digest: names and queries hold characters a cache key should not (spaces, Vietnamese letters).
@@ -104,8 +104,8 @@ def kept_for_reader(view):
             return view(request, *args, **kwargs)
         parts, session_before = answerable
         try:
-            key = caching.cache_key(f"page:{view.__module__}.{view.__name__}", (parts,), with_version=False)
-            version, kept = caching.read_with_version(key)
+            key = caching.cache_key(f"page:{view.__module__}.{view.__name__}", (parts,))
+            versions, kept = caching.read_kept(key)
         except Exception:  # a cache server away: the view draws the page
             logger.exception("The cache could not be read; drawing the page.")
             return view(request, *args, **kwargs)
@@ -115,12 +115,12 @@ def kept_for_reader(view):
         watch = _WriteWatch()
         with connections[DEFAULT_DB_ALIAS].execute_wrapper(watch):
             response = view(request, *args, **kwargs)
-        # Kept under the version read before the view ran: a change committed meanwhile makes it stale at once.
-        if version is not None and _keepable(request, response, session_before, watch):
+        # Kept with the versions read before the view ran, of every table the request read: a change to one of them
+        # committed meanwhile makes it stale at once.
+        if _keepable(request, response, session_before, watch):
             try:
                 packed = zlib.compress(response.content, PACKING_LEVEL)
-                caching.keep_with_version(key, version, (dict(response.items()), packed),
-                                          settings.PAGE_CACHE_TIMEOUT)
+                caching.keep(key, versions, (dict(response.items()), packed), settings.PAGE_CACHE_TIMEOUT)
             except Exception:
                 logger.exception("The cache could not keep the page.")
         return response

@@ -1,0 +1,138 @@
+"""Values kept with the versions of the tables they were read from (reports/caching.py): a committed change draws
+again what depends on the tables it wrote, and leaves the rest as it was kept.
+
+``caching.new_version()`` stands for the commit of what the fixtures wrote (tests never commit); a write inside
+``django_capture_on_commit_callbacks(execute=True)`` stands for a committed one."""
+
+from contextlib import contextmanager
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from members.models import Member
+from movements.models import Commitment
+from reports import caching
+from tests.conftest import client_for
+from tests.factories import MemberFactory
+
+MEMBERS = caching.TABLE_VERSION_PREFIX + "members_member"
+COMMITMENTS = caching.TABLE_VERSION_PREFIX + "movements_commitment"
+
+
+@contextmanager
+def _request():
+    """What a request does around its view: its versions read once, its reads counted from its start."""
+    caching.start_request()
+    try:
+        yield
+    finally:
+        caching.tell_pending()
+
+
+def _kept(key):
+    with _request():
+        return caching.read_kept(key)[1]
+
+
+def _keep_after(key, read, value="kept"):
+    with _request():
+        versions, _ = caching.read_kept(key)
+        read()
+        caching.keep(key, versions, value, 60)
+
+
+def test_a_commit_draws_new_versions_of_the_tables_it_wrote_and_of_no_other(data,
+                                                                            django_capture_on_commit_callbacks):
+    caching.new_version()
+    before = caching.current_versions()
+    with django_capture_on_commit_callbacks(execute=True):
+        Commitment.objects.update(review_comment="Đã xem")
+    after = caching.current_versions()
+    assert {key for key in before if before[key] != after[key]} == {COMMITMENTS}
+
+
+def test_a_value_counts_until_a_table_it_read_changes(data, tree, django_capture_on_commit_callbacks):
+    caching.new_version()
+    _keep_after("probe", lambda: Member.objects.count())
+    assert _kept("probe") == "kept"
+    with django_capture_on_commit_callbacks(execute=True):
+        Commitment.objects.update(review_comment="Đã xem")  # a table the value did not read
+    assert _kept("probe") == "kept"
+    with django_capture_on_commit_callbacks(execute=True):
+        MemberFactory(unit=tree.branch_a)
+    assert _kept("probe") is None
+
+
+def test_a_value_depends_on_everything_its_request_read_before_it(data, django_capture_on_commit_callbacks):
+    # The reader's roles and working unit are read once and kept on the request: what is drawn from them later
+    # runs no statement of their tables, and must still follow them.
+    caching.new_version()
+    with _request():
+        Member.objects.count()
+        versions, _ = caching.read_kept("probe")
+        caching.keep("probe", versions, "kept", 60)
+    with django_capture_on_commit_callbacks(execute=True):
+        Member.objects.update(phone="0900000000")
+    assert _kept("probe") is None
+
+
+def test_what_is_drawn_from_a_kept_value_depends_on_the_tables_that_value_was_read_from(
+        data, django_capture_on_commit_callbacks):
+    caching.new_version()
+    with _request():
+        caching.cached("approved", (), lambda: Commitment.objects.count())
+    with _request(), CaptureQueriesContext(connection) as queries:
+        versions, _ = caching.read_kept("outer")
+        count = caching.cached("approved", (), lambda: pytest.fail("the count was kept"))
+        caching.keep("outer", versions, f"{count} commitments", 60)
+    assert not [query for query in queries if '"movements_commitment"' in query["sql"]]
+    assert _kept("outer") == f"{count} commitments"
+    with django_capture_on_commit_callbacks(execute=True):
+        Commitment.objects.update(review_comment="Đã xem")
+    assert _kept("outer") is None
+
+
+def test_a_change_committed_while_a_value_is_drawn_leaves_it_stale(data, django_capture_on_commit_callbacks):
+    caching.new_version()
+    with _request():
+        versions, _ = caching.read_kept("probe")
+        Member.objects.count()
+        with django_capture_on_commit_callbacks(execute=True):  # another server's commit, as far as tokens go
+            caching._committed({"members_member"})
+        caching.keep("probe", versions, "drawn from the rows before the change", 60)
+    assert _kept("probe") is None
+
+
+def test_a_token_the_cache_lost_is_drawn_anew_and_what_was_kept_with_it_stays_stale(data):
+    caching.new_version()
+    _keep_after("probe", lambda: Member.objects.count())
+    cache.delete(MEMBERS)
+    assert _kept("probe") is None
+    assert _kept("probe") is None  # the token drawn anew is not the one the value was kept with
+
+
+def test_a_new_epoch_makes_everything_stale(data):
+    caching.new_version()
+    _keep_after("probe", lambda: None)  # read no table: depends on the epoch alone
+    assert _kept("probe") == "kept"
+    caching.new_version()
+    assert _kept("probe") is None
+
+
+def test_a_kept_page_outlives_changes_to_tables_it_does_not_show(secretary, member_in_a, commitment_in_a,
+                                                                 django_capture_on_commit_callbacks):
+    caching.new_version()
+    client = client_for(secretary)
+    url = reverse("members:list")
+    client.get(url)
+    client.get(url)
+    with django_capture_on_commit_callbacks(execute=True):
+        Commitment.objects.update(review_comment="Đã xem")  # a secretary's review: the member list shows none
+    assert client.get(url).context is None  # answered from the kept page, the view did not run
+    with django_capture_on_commit_callbacks(execute=True):
+        Member.objects.filter(pk=member_in_a.pk).update(full_name="Trần Thị Đổi Tên")
+    drawn = client.get(url)
+    assert drawn.context is not None and "Trần Thị Đổi Tên" in drawn.content.decode()
