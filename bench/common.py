@@ -2,10 +2,13 @@
 sign-ins through the login form, and wrk on loopback. Everything runs on 127.0.0.1 and stops by itself."""
 
 import http.cookiejar
+import json
 import os
 import re
+import secrets
 import shutil
 import socket
+import string
 import subprocess
 import tempfile
 import time
@@ -140,6 +143,16 @@ def redis_server(folder: Path):
         server.wait(timeout=10)
 
 
+# Copies of a signed-in session, as the portal's session store writes them; printed as one JSON list of keys.
+SESSION_COPIES = (
+    "import json; from importlib import import_module; from django.conf import settings; "
+    "store = import_module(settings.SESSION_ENGINE).SessionStore; data = store(session_key={key!r}).load(); "
+    "keys = []\n"
+    "for _ in range({count}):\n"
+    "    copy = store(); copy.update(data); copy.create(); keys.append(copy.session_key)\n"
+    "print(json.dumps(keys, separators=(',', ':')))")
+
+
 class Session:
     """A person signed in through the login form (and past the privacy notice on a first sign-in)."""
 
@@ -172,6 +185,14 @@ class Session:
             response.read()
             return response
 
+    def readers(self, env: dict, count: int) -> list[str]:
+        """The Cookie headers of ``count`` readers signed in as this one is: copies of this session (made by the
+        portal's own session store), each with a CSRF secret of its own, so that each has pages of its own kept."""
+        copies = json.loads(django_value(env, SESSION_COPIES.format(key=self.cookies()["sessionid"], count=count)))
+        alphabet = string.ascii_letters + string.digits
+        return [f"sessionid={key}; csrftoken={''.join(secrets.choice(alphabet) for _ in range(32))}"
+                for key in copies]
+
     def work_in(self, unit_pk: str) -> None:
         """Choose the unit to work in, as the unit switcher does."""
         self.post("/units/switch/", {"unit": unit_pk, "next": "/"}, form_on="/")
@@ -188,20 +209,23 @@ class Session:
 WARM_UP_SECONDS = 2
 
 
-def wrk(url: str, cookie: str | None, *, seconds: int, connections: int) -> dict:
+def wrk(url: str, cookie: str | list[str] | None, *, seconds: int, connections: int) -> dict:
     """wrk's figures for one URL after a warm-up left out: requests per second, p50 and p99 in ms, answers other
-    than 200 (in the warm-up too)."""
+    than 200 (in the warm-up too). ``cookie`` is one reader's Cookie header, or a list of them: many readers, each
+    request the next one's (bench/readers.lua)."""
     warm_up = _wrk(url, cookie, seconds=WARM_UP_SECONDS, connections=connections)
     figures = _wrk(url, cookie, seconds=seconds, connections=connections)
     return {**figures, "not_200": figures["not_200"] + warm_up["not_200"]}
 
 
-def _wrk(url: str, cookie: str | None, *, seconds: int, connections: int) -> dict:
-    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
-            "--script", str(ROOT / "bench" / "count_status.lua")]
-    if cookie:
-        args += ["-H", f"Cookie: {cookie}"]
-    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+def _wrk(url: str, cookie: str | list[str] | None, *, seconds: int, connections: int) -> dict:
+    args = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    if isinstance(cookie, list):
+        args += ["--script", str(ROOT / "bench" / "readers.lua"), url, "--", *cookie]
+    else:
+        args += ["--script", str(ROOT / "bench" / "count_status.lua"), *(["-H", f"Cookie: {cookie}"] if cookie else []),
+                 url]
+    out = subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
     def ms(label):
         match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)

@@ -16,12 +16,17 @@ Without --database-url a throwaway cluster is created and seeded (minutes). Exit
 
 import argparse
 import json
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import (  # noqa: E402
+    PYTHON,
+    ROOT,
+    WARM_UP_SECONDS,
     Session,
     app_servers,
     django_value,
@@ -44,6 +49,23 @@ PAGES = [
     ("campaign leaderboard (city-wide)", "dashboard", "thanhdoan", None, "/campaigns/{campaign}/leaderboard/"),
     ("floor: robots.txt", "floor", None, None, "/robots.txt"),
 ]
+# The busy hour: readers coming back in turn (each with their own kept pages), and changes of commitments
+# committed meanwhile (7,200 an hour: a registration season's peak for a city of 50,000 members).
+BUSY_READERS = 200
+BUSY_WRITES_PER_SECOND = 2
+# Prints how many changes it committed when stopped (SIGTERM) or done.
+COMMITMENT_WRITER = (
+    "import random, signal, sys, time; from django.db import transaction; from movements.models import Commitment\n"
+    "ids = list(Commitment.objects.values_list('pk', flat=True)); end = time.monotonic() + {seconds}; written = 0\n"
+    "def stop(*args):\n"
+    "    print(written, flush=True); sys.exit(0)\n"
+    "signal.signal(signal.SIGTERM, stop)\n"
+    "while time.monotonic() < end:\n"
+    "    with transaction.atomic():\n"
+    "        Commitment.objects.filter(pk=random.choice(ids)).update(review_comment=f'Đã xem lúc {{time.time():.0f}}')\n"
+    "    written += 1\n"
+    "    time.sleep({interval})\n"
+    "stop()")
 # Every other kept list (tests/test_query_budgets.py names them all) as the city union's committee member opens
 # it: (label, URL name, what its address names). The commitments' classification is a grassroots committee's.
 OTHER_LISTS = [
@@ -85,7 +107,7 @@ SCALE_DATA = (
 
 
 def _measure_pages(env, folder, *, campaign: str, branch: str, seconds: int, connections: int,
-                   workers: int, pages: list = PAGES) -> list[dict]:
+                   workers: int, pages: list = PAGES, readers: int = 1) -> list[dict]:
     """Each page between two measures of the floor: its share is of the floor measured just before and just after
     it, so a drift of the machine during the run (another guest on the host, the clock) moves both alike."""
     port = free_port()
@@ -109,8 +131,9 @@ def _measure_pages(env, folder, *, campaign: str, branch: str, seconds: int, con
                 if unit == "branch":
                     sessions[key].work_in(branch)
             sessions[key].check(path)
+            cookies = sessions[key].header if readers == 1 else sessions[key].readers(env, readers)
             row = {"label": label, "kind": kind, "path": path,
-                   **wrk(base + path, sessions[key].header, seconds=seconds, connections=connections)}
+                   **wrk(base + path, cookies, seconds=seconds, connections=connections)}
             measure_floor()
             row["floor_rps"] = (floors[-2]["rps"] + floors[-1]["rps"]) / 2
             rows.append(row)
@@ -123,6 +146,24 @@ def _measure_pages(env, folder, *, campaign: str, branch: str, seconds: int, con
         row["share_of_floor"] = row["rps"] / row["floor_rps"]
         row["meets"] = row["p99"] < P99_LIMIT_MS and row["share_of_floor"] >= SHARE_OF_FLOOR[row["kind"]]
     return rows
+
+
+def _while_commitments_change(env, folder, measured: dict) -> dict:
+    """The four pages, each reader's request the next of BUSY_READERS readers', while a writer commits
+    BUSY_WRITES_PER_SECOND changes of commitments across the city for as long as they are measured."""
+    # Long enough for the measures, the floors between them and the sign-ins; stopped when they are done.
+    pages_seconds = (len(PAGES) - 1) * (measured["seconds"] + WARM_UP_SECONDS) * 4 + 60
+    writer = subprocess.Popen([PYTHON, "manage.py", "shell", "--no-imports", "-c", COMMITMENT_WRITER.format(
+        seconds=pages_seconds, interval=1 / BUSY_WRITES_PER_SECOND)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+        text=True)
+    started = time.monotonic()
+    try:
+        rows = _measure_pages(env, folder, **measured, readers=BUSY_READERS)
+    finally:
+        writer.terminate()
+        written = writer.communicate(timeout=30)[0].split()
+    return {"rows": rows, "readers": BUSY_READERS, "writes_per_second": BUSY_WRITES_PER_SECOND,
+            "measured_seconds": round(time.monotonic() - started), "writes": int(written[-1]) if written else None}
 
 
 def measure(env, folder, *, seconds: int, connections: int, workers: int) -> dict:
@@ -143,6 +184,9 @@ def measure(env, folder, *, seconds: int, connections: int, workers: int) -> dic
     # The same pages with the cache (and so the sessions) in Redis, as a larger deployment runs them.
     with redis_server(folder) as redis_url:
         with_redis = _measure_pages({**env, "DJANGO_REDIS_URL": redis_url}, folder, **measured) if redis_url else None
+    # A busy hour: many readers coming back in turn while commitments are reviewed across the city, every write
+    # committed; a page that shows commitments is drawn again after each, the others stay kept.
+    busy = _while_commitments_change(env, folder, measured)
     # Every other kept list, a shorter measure each (their share is of the floor beside them all the same).
     paths = json.loads(django_value(env, OTHER_LIST_PATHS.replace("LISTS", repr(
         [(name, arg) for _label, name, arg in OTHER_LISTS]))))
@@ -150,7 +194,7 @@ def measure(env, folder, *, seconds: int, connections: int, workers: int) -> dic
         (label, "list", "thanhdoan", None, path) for (label, _name, _arg), path in zip(OTHER_LISTS, paths, strict=True)
         if path is not None])
     return {"pages": rows, "drawn_pages": drawn, "two_servers": {**shared, "served_by_each": served},
-            "redis_pages": with_redis, "other_lists": other_lists,
+            "redis_pages": with_redis, "other_lists": other_lists, "busy": busy,
             "connections": connections, "seconds": seconds, "workers": workers}
 
 
@@ -162,6 +206,10 @@ def print_table(scale: str, result: dict) -> None:
     if result.get("other_lists"):
         tables.append(("every other kept list, the database's cache, half as long a measure",
                        result["other_lists"]))
+    if result.get("busy"):
+        busy = result["busy"]
+        tables.append((f"{busy['readers']} readers in turn while {busy['writes_per_second']} changes of commitments a "
+                       f"second are committed ({busy['writes']} in {busy['measured_seconds']} s)", busy["rows"]))
     for cache, rows in tables:
         print(f"\nPages at {scale} scale, {cache} ({result['connections']} connections, {result['seconds']} s each, "
               f"gunicorn {result['workers']} workers):")
@@ -180,7 +228,8 @@ def print_table(scale: str, result: dict) -> None:
 
 def failed(result: dict) -> bool:
     return (any(row["not_200"] for row in [*result["pages"], *result["drawn_pages"],
-                                           *(result.get("redis_pages") or []), *(result.get("other_lists") or [])])
+                                           *(result.get("redis_pages") or []), *(result.get("other_lists") or []),
+                                           *(result.get("busy") or {}).get("rows", [])])
             or bool(result["two_servers"]["not_200"]))
 
 

@@ -90,6 +90,14 @@ def _page_rows(results: dict) -> list[str]:
             lines += ["The same pages with the cache and the sessions in Redis (`DJANGO_REDIS_URL`, a throwaway "
                       "redis-server on the same machine), as a larger deployment runs them:", "",
                       *_pages_table(pages_result["redis_pages"]), ""]
+        if pages_result.get("busy"):
+            busy = pages_result["busy"]
+            lines += [f"A busy hour: {busy['readers']} readers of the same account, each with a session of their own, "
+                      "coming back in turn (each request the next reader's), while a writer commits "
+                      f"{busy['writes_per_second']} changes of commitments a second across the city ({busy['writes']} "
+                      f"in {busy['measured_seconds']} s). The pages that show commitments (a branch's list, the "
+                      "dashboard) are drawn again for each reader after each change; the others stay kept:", "",
+                      *_pages_table(busy["rows"]), ""]
         if pages_result.get("other_lists"):
             lines += ["Every other list kept for its reader, as the city union's committee member opens it "
                       f"({max(pages_result['seconds'] // 2, 3)} s a page, the database's cache):", "",

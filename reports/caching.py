@@ -16,8 +16,9 @@ has written reads its figures afresh and keeps them out of the cache: they hold 
 never see.
 
 The tokens live in the default cache, shared by every app server (the database cache, or Redis), so a change made
-by one server reaches the pages of all; a request reads them all at once, in one read, and keeps them until it
-ends. Writes that bypass the connection (a restore, a database console) are followed by ``new_version()`` (the
+by one server reaches the pages of all. A request keeps the tokens it has read until it ends; a kept value is read
+with the tokens it was last kept with (one read of the cache answers a kept page), and before a value is drawn
+every token is read. Writes that bypass the connection (a restore, a database console) are followed by ``new_version()`` (the
 restore command calls it) or, at worst, by the figures' timeout.
 
 Should the cache fail, pages compute their figures and a write still succeeds: the cache is a help, never a
@@ -65,6 +66,9 @@ WRITE = re.compile(r'^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE|
                    r'\s+"?(\w+)"?', re.IGNORECASE)
 
 _watched_tables: frozenset[str] | None = None
+# By the name of what is kept (a page's view, a figure, a fragment), the tokens its value was last kept with, in this
+# process: read with the value, they answer a kept page in one read of the cache, not one and then another.
+_stamp_hints: dict[str, tuple[str, ...]] = {}
 # Off while migrations run: the cache's own table may not exist yet; a new version is drawn when they are done.
 _migrating = False
 
@@ -90,7 +94,7 @@ def release() -> str:
     It is part of the key of everything kept, so that after a deploy no page or piece drawn by the release before
     (old markup, old static file names, old forms) is shown. Taken from the files' contents and their paths within
     the project, so app servers running the same release share what they keep; servers that differed would only
-    keep their pages apart (the data version stays one for all)."""
+    keep their pages apart (the tables' versions stay shared by all)."""
     global _release
     if _release is None:
         from django.apps import apps
@@ -117,26 +121,36 @@ def _version_keys() -> tuple[str, ...]:
     return (VERSION_KEY, *(TABLE_VERSION_PREFIX + table for table in sorted(watched_tables())))
 
 
-def current_versions() -> dict[str, str]:
-    """Every token (the epoch's and each watched table's), by key; read once per request, in one read of the cache."""
-    connection = connections[DEFAULT_DB_ALIAS]
-    _tell_pending(connection)
+def _known_versions(connection) -> dict[str, str]:
+    """The tokens this request has read so far, by key (the dict lives on the connection until the request ends);
+    outside a request, a dict of its own for each caller: nothing is remembered."""
     versions = getattr(connection, "_request_versions", None)
-    if versions:
-        return versions
-    return _read_versions(connection, cache.get_many(_version_keys()))
+    return versions if versions is not None else {}
 
 
-def _read_versions(connection, found: dict) -> dict[str, str]:
-    versions = {key: found.get(key) for key in _version_keys()}
-    missing = {key: uuid.uuid4().hex for key, token in versions.items() if token is None}
+def _read_tokens(versions: dict[str, str], keys, *, also: tuple[str, ...] = ()) -> dict:
+    """Adds to ``versions`` the tokens of ``keys`` it does not hold yet, and returns the values of ``also``, in one
+    read of the cache."""
+    wanted = [key for key in keys if key not in versions]
+    if not wanted and not also:
+        return {}
+    found = cache.get_many([*also, *wanted])
+    missing = {key: uuid.uuid4().hex for key in wanted if found.get(key) is None}
     if missing:
         # Never evicted on purpose (no timeout), but a cache may drop keys: a token drawn anew makes whatever was
         # kept with the lost one stale, never current again.
         cache.set_many(missing, None)
-        versions.update(missing)
-    if getattr(connection, "_request_versions", None) == {}:  # within a request that has not read them yet
-        connection._request_versions = versions
+        found.update(missing)
+    versions.update((key, found[key]) for key in wanted)
+    return {key: found.get(key) for key in also}
+
+
+def current_versions() -> dict[str, str]:
+    """Every token (the epoch's and each watched table's), by key; read once per request."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    _tell_pending(connection)
+    versions = _known_versions(connection)
+    _read_tokens(versions, _version_keys())
     return versions
 
 
@@ -163,7 +177,9 @@ def _table_versions_drawn(tables) -> None:
     cache.set_many(keys, None)
     connection = connections[DEFAULT_DB_ALIAS]
     versions = getattr(connection, "_request_versions", None)
-    if versions:  # this request reads its own change from now on
+    if versions is not None:
+        # What the request reads from now on is drawn with its own change; what it drew before keeps the tokens
+        # it was drawn with (a new dict: theirs is not changed under them).
         connection._request_versions = {**versions, **keys}
 
 
@@ -190,29 +206,34 @@ def tables_read() -> set[str]:
     return reads
 
 
-def read_kept(key: str):
-    """The versions and the value kept under ``key`` if it is still current (see keep()), else None; in one read
-    of the cache with the versions, when this request has not read them yet. A value used makes what the request
+def read_kept(name: str, key: str):
+    """The versions and the value kept under ``key`` if it is still current (see keep()), else None.
+
+    A kept value is checked against the tokens of the tables it depends on, read with it: those it was kept with
+    last time a value of ``name`` was (one read of the cache, usually), then any others its stamp names. When it must
+    be drawn, every token is read first, before anything it is drawn from. A value used makes what the request
     draws from it depend on the tables it was read from."""
     connection = connections[DEFAULT_DB_ALIAS]
     _tell_pending(connection)
-    versions = getattr(connection, "_request_versions", None)
-    if versions:
-        kept = cache.get(key)
-    else:
-        found = cache.get_many([key, *_version_keys()])
-        kept = found.get(key)
-        versions = _read_versions(connection, found)
-    if kept is None or not _current(kept[0], versions):
-        return versions, None
-    tables_read().update(_stamp_tables(kept[0]))
-    return versions, kept[1]
+    versions = _known_versions(connection)
+    kept = _read_tokens(versions, (VERSION_KEY, *_stamp_hints.get(name, ())), also=(key,))[key]
+    if kept is not None:
+        stamp = kept[0]
+        _read_tokens(versions, [stamp_key for stamp_key, _token in stamp])
+        if _current(stamp, versions):
+            _stamp_hints[name] = tuple(stamp_key for stamp_key, _token in stamp if stamp_key != VERSION_KEY)
+            tables_read().update(_stamp_tables(stamp))
+            return versions, kept[1]
+    _read_tokens(versions, _version_keys())
+    return versions, None
 
 
-def keep(key: str, versions: dict[str, str], value, timeout: int) -> None:
+def keep(name: str, key: str, versions: dict[str, str], value, timeout: int) -> None:
     """Keeps ``value`` for read_kept with the tokens, from ``versions`` (read before the value was drawn), of every
     table this request has read: a change committed since makes it stale at once."""
-    cache.set(key, (_stamp(versions, tables_read()), value), timeout)
+    stamp = _stamp(versions, tables_read())
+    cache.set(key, (stamp, value), timeout)
+    _stamp_hints[name] = tuple(stamp_key for stamp_key, _token in stamp if stamp_key != VERSION_KEY)
 
 
 def fresh_only() -> bool:
@@ -239,7 +260,7 @@ def cached(name: str, parts: tuple, compute, timeout: int = FIGURES_TIMEOUT):
         return compute()
     try:
         key = cache_key(name, parts)
-        versions, value = read_kept(key)
+        versions, value = read_kept(name, key)
     except Exception:  # a cache server away: the page computes its figures
         logger.exception("The cache could not be read; computing %s.", name)
         return compute()
@@ -247,7 +268,7 @@ def cached(name: str, parts: tuple, compute, timeout: int = FIGURES_TIMEOUT):
         value = compute()
         if not fresh_only():
             try:
-                keep(key, versions, value, timeout)
+                keep(name, key, versions, value, timeout)
             except Exception:
                 logger.exception("The cache could not keep %s.", name)
     return value
@@ -346,7 +367,7 @@ def _migrations_done(**kwargs):
     try:
         new_version()
     except DatabaseError:  # migrated back below the cache's table: there is nothing cached to forget
-        logger.warning("No cache table to take a new data version.")
+        logger.warning("No cache table to take a new epoch.")
 
 
 def install() -> None:
@@ -361,7 +382,7 @@ def install() -> None:
 
 class CachedCountPaginator(Paginator):
     """A paginator whose row count, a scan of the whole list (tens of thousands of members at the top of a city,
-    half a million in a metro), is kept under the data version: for lists of the watched tables only."""
+    half a million in a metro), is kept with the versions of its tables: for lists of the watched tables only."""
 
     @cached_property
     def count(self) -> int:

@@ -104,8 +104,9 @@ def kept_for_reader(view):
             return view(request, *args, **kwargs)
         parts, session_before = answerable
         try:
-            key = caching.cache_key(f"page:{view.__module__}.{view.__name__}", (parts,))
-            versions, kept = caching.read_kept(key)
+            name = f"page:{view.__module__}.{view.__name__}"
+            key = caching.cache_key(name, (parts,))
+            versions, kept = caching.read_kept(name, key)
         except Exception:  # a cache server away: the view draws the page
             logger.exception("The cache could not be read; drawing the page.")
             return view(request, *args, **kwargs)
@@ -120,7 +121,7 @@ def kept_for_reader(view):
         if _keepable(request, response, session_before, watch):
             try:
                 packed = zlib.compress(response.content, PACKING_LEVEL)
-                caching.keep(key, versions, (dict(response.items()), packed), settings.PAGE_CACHE_TIMEOUT)
+                caching.keep(name, key, versions, (dict(response.items()), packed), settings.PAGE_CACHE_TIMEOUT)
             except Exception:
                 logger.exception("The cache could not keep the page.")
         return response

@@ -490,7 +490,7 @@ LIST_PAGES = [
 
 # The lists not kept whole for their reader (reports.page_cache), by why; every other list is.
 NOT_KEPT = {
-    "it shows what the data version does not follow: the logs, the notifications, accounts' sign-ins": [
+    "it shows what the tables' versions do not follow: the logs, the notifications, accounts' sign-ins": [
         "members:audit", "members:access_log", "members:notifications", "members:my_data", "members:invite",
     ],
     "opening it is written to the log of who read a member's records": ["movements:commitment"],

@@ -1,5 +1,5 @@
-"""The roles a user holds are kept in the cache under the data version (members.access._grants): a page reads
-them without a query on the role tables, and a role revoked or granted counts from its commit on.
+"""The roles a user holds are kept in the cache with the versions of their tables (members.access._grants): a page
+reads them without a query on the role tables, and a role revoked or granted counts from its commit on.
 
 ``caching.new_version()`` stands for the commit of what the fixtures wrote (tests never commit)."""
 

@@ -66,7 +66,7 @@ def test_the_member_list_costs_the_same_queries_for_5_and_50_rows(persona, perso
     assert few == many
     with CaptureQueriesContext(connection) as settled:  # the count kept in the cache from the last request
         client.get(url)
-    assert len(settled) <= 11  # two of them the data version and the count, from the database cache
+    assert len(settled) <= 11  # two of them the tables' versions and the count, from the database cache
 
 
 def test_editing_a_member_leaves_an_audit_entry_shown_on_the_page(secretary, member_in_a):

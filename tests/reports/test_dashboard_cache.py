@@ -1,5 +1,5 @@
 """The dashboard's figures come from the cache until the portal's data changes, and never outlive the change:
-a write through a model, a queryset update, a bulk insert or a many-to-many add draws a new data version at
+a write through a model, a queryset update, a bulk insert or a many-to-many add draws new versions of its tables at
 its commit, and the writing transaction reads its figures afresh without keeping them.
 
 Tests run inside a transaction that never commits: ``commit()`` runs what a commit would, and

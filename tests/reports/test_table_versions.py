@@ -34,14 +34,14 @@ def _request():
 
 def _kept(key):
     with _request():
-        return caching.read_kept(key)[1]
+        return caching.read_kept(key, key)[1]
 
 
 def _keep_after(key, read, value="kept"):
     with _request():
-        versions, _ = caching.read_kept(key)
+        versions, _ = caching.read_kept(key, key)
         read()
-        caching.keep(key, versions, value, 60)
+        caching.keep(key, key, versions, value, 60)
 
 
 def test_a_commit_draws_new_versions_of_the_tables_it_wrote_and_of_no_other(data,
@@ -72,8 +72,8 @@ def test_a_value_depends_on_everything_its_request_read_before_it(data, django_c
     caching.new_version()
     with _request():
         Member.objects.count()
-        versions, _ = caching.read_kept("probe")
-        caching.keep("probe", versions, "kept", 60)
+        versions, _ = caching.read_kept("probe", "probe")
+        caching.keep("probe", "probe", versions, "kept", 60)
     with django_capture_on_commit_callbacks(execute=True):
         Member.objects.update(phone="0900000000")
     assert _kept("probe") is None
@@ -85,9 +85,9 @@ def test_what_is_drawn_from_a_kept_value_depends_on_the_tables_that_value_was_re
     with _request():
         caching.cached("approved", (), lambda: Commitment.objects.count())
     with _request(), CaptureQueriesContext(connection) as queries:
-        versions, _ = caching.read_kept("outer")
+        versions, _ = caching.read_kept("outer", "outer")
         count = caching.cached("approved", (), lambda: pytest.fail("the count was kept"))
-        caching.keep("outer", versions, f"{count} commitments", 60)
+        caching.keep("outer", "outer", versions, f"{count} commitments", 60)
     assert not [query for query in queries if '"movements_commitment"' in query["sql"]]
     assert _kept("outer") == f"{count} commitments"
     with django_capture_on_commit_callbacks(execute=True):
@@ -95,14 +95,13 @@ def test_what_is_drawn_from_a_kept_value_depends_on_the_tables_that_value_was_re
     assert _kept("outer") is None
 
 
-def test_a_change_committed_while_a_value_is_drawn_leaves_it_stale(data, django_capture_on_commit_callbacks):
+def test_a_change_committed_while_a_value_is_drawn_leaves_it_stale(data):
     caching.new_version()
     with _request():
-        versions, _ = caching.read_kept("probe")
+        versions, _ = caching.read_kept("probe", "probe")
         Member.objects.count()
-        with django_capture_on_commit_callbacks(execute=True):  # another server's commit, as far as tokens go
-            caching._committed({"members_member"})
-        caching.keep("probe", versions, "drawn from the rows before the change", 60)
+        cache.set(MEMBERS, "drawn-by-another-server-at-its-commit", None)
+        caching.keep("probe", "probe", versions, "drawn from the rows before the change", 60)
     assert _kept("probe") is None
 
 
