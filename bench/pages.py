@@ -62,7 +62,8 @@ COMMITMENT_WRITER = (
     "signal.signal(signal.SIGTERM, stop)\n"
     "while time.monotonic() < end:\n"
     "    with transaction.atomic():\n"
-    "        Commitment.objects.filter(pk=random.choice(ids)).update(review_comment=f'Đã xem lúc {{time.time():.0f}}')\n"
+    "        Commitment.objects.filter(pk=random.choice(ids)).update(\n"
+    "            review_comment=f'Đã xem lúc {{time.time():.0f}}')\n"
     "    written += 1\n"
     "    time.sleep({interval})\n"
     "stop()")

@@ -131,7 +131,7 @@ def standings_today(campaign: Campaign) -> tuple[list[Target], list[Standing]]:
         return targets, [replace(standing, registration=Registrant.of(standing.registration), figures=[])
                          for standing in standings]
 
-    return caching.cached("standings", (campaign.pk, today), rank)
+    return caching.cached("standings", (campaign.pk, today), rank, one_at_a_time=True)
 
 
 def _readable_standings(user, campaign: Campaign) -> tuple[list[Target], list[Standing], list[Standing]]:

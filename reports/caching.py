@@ -18,8 +18,8 @@ never see.
 The tokens live in the default cache, shared by every app server (the database cache, or Redis), so a change made
 by one server reaches the pages of all. A request keeps the tokens it has read until it ends; a kept value is read
 with the tokens it was last kept with (one read of the cache answers a kept page), and before a value is drawn
-every token is read. Writes that bypass the connection (a restore, a database console) are followed by ``new_version()`` (the
-restore command calls it) or, at worst, by the figures' timeout.
+every token is read. Writes that bypass the connection (a restore, a database console) are followed by
+``new_version()`` (the restore command calls it) or, at worst, by the figures' timeout.
 
 Should the cache fail, pages compute their figures and a write still succeeds: the cache is a help, never a
 condition."""
@@ -27,6 +27,7 @@ condition."""
 import hashlib
 import logging
 import re
+import time
 import uuid
 from functools import lru_cache, partial
 from pathlib import Path
@@ -51,6 +52,11 @@ TABLE_VERSION_PREFIX = "data-version:"
 RELEASE_SUFFIXES = frozenset({".py", ".html", ".txt", ".po"})
 # How long figures stay without a change: a bound on what an unseen write (a database console) could leave.
 FIGURES_TIMEOUT = 60 * 60
+# How long a request waits for a value another one is drawing (see cached(one_at_a_time=True)), and how often it
+# looks: the figures of a metro union take about a second to draw alone.
+DRAWING_PREFIX = "drawing:"
+DRAWING_SECONDS = 10
+DRAWING_POLL_SECONDS = 0.05
 # The database cache's key column holds 255 characters, with Django's prefix and version in front.
 MAX_KEY_LENGTH = 200
 # The apps whose tables the figures and the kept pages read; logs, notifications and queues beside them change
@@ -253,25 +259,66 @@ def cache_key(name: str, parts: tuple) -> str:
     return key
 
 
-def cached(name: str, parts: tuple, compute, timeout: int = FIGURES_TIMEOUT):
+def cached(name: str, parts: tuple, compute, timeout: int = FIGURES_TIMEOUT, *, one_at_a_time: bool = False):
     """``compute()``, kept under the language and ``parts`` with the versions of the tables it depends on, for
-    ``timeout`` seconds at most."""
+    ``timeout`` seconds at most.
+
+    ``one_at_a_time`` for what takes a scan of a whole city (a dashboard's figures, a ranking): after a change,
+    the first request draws it and the others that want it meanwhile wait for that value instead of drawing it
+    beside it. Every reader of a city's dashboard arrives at once after each approval of a busy hour; drawn by all
+    of them together, the figures took seconds each and the dashboard answered three times a second."""
     if fresh_only():
         return compute()
     try:
         key = cache_key(name, parts)
         versions, value = read_kept(name, key)
+        mine = False
+        if one_at_a_time and value is None:
+            mine = _draw_alone(key)
+            if not mine:
+                value = _drawn_by_another(key, versions)
     except Exception:  # a cache server away: the page computes its figures
         logger.exception("The cache could not be read; computing %s.", name)
         return compute()
     if value is None:
-        value = compute()
-        if not fresh_only():
-            try:
-                keep(name, key, versions, value, timeout)
-            except Exception:
-                logger.exception("The cache could not keep %s.", name)
+        try:
+            value = compute()
+            if not fresh_only():
+                try:
+                    keep(name, key, versions, value, timeout)
+                except Exception:
+                    logger.exception("The cache could not keep %s.", name)
+        finally:
+            if mine:
+                _done_drawing(key)
     return value
+
+
+def _draw_alone(key: str) -> bool:
+    """Whether this request is the one to draw ``key`` (no other is drawing it now)."""
+    return cache.add(DRAWING_PREFIX + key, 1, DRAWING_SECONDS)
+
+
+def _done_drawing(key: str) -> None:
+    try:
+        cache.delete(DRAWING_PREFIX + key)
+    except Exception:  # the mark expires by itself
+        logger.exception("The cache could not forget that %s was being drawn.", key)
+
+
+def _drawn_by_another(key: str, versions: dict[str, str]):
+    """The value another request is drawing, once it is kept and current; None if it is not within
+    DRAWING_SECONDS (that request failed, or the data changed again meanwhile): this request then draws it."""
+    deadline = time.monotonic() + DRAWING_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(DRAWING_POLL_SECONDS)
+        kept = cache.get(key)
+        if kept is not None and _current(kept[0], versions):
+            tables_read().update(_stamp_tables(kept[0]))
+            return kept[1]
+        if cache.get(DRAWING_PREFIX + key) is None:  # the other request is done, and kept nothing current for us
+            return None
+    return None
 
 
 def _committed(tables: set[str], connection=None) -> None:

@@ -204,7 +204,8 @@ def unit_figures(user, unit: Unit, year: int) -> Figures:
 def cached_unit_figures(user, unit: Unit, year: int) -> Figures:
     """unit_figures, kept in the cache until the portal's data changes: the dashboard, the year-end report's page
     and its workbook show the same figures, computed once."""
-    return caching.cached("figures", (user.pk, unit.pk, year), lambda: unit_figures(user, unit, year))
+    return caching.cached("figures", (user.pk, unit.pk, year), lambda: unit_figures(user, unit, year),
+                          one_at_a_time=True)
 
 
 def _grouped(queryset, unit: Unit, path_field: str, **aggregates) -> dict:

@@ -32,9 +32,9 @@ def _request():
         caching.tell_pending()
 
 
-def _kept(key):
+def _kept(key, name=None):
     with _request():
-        return caching.read_kept(key, key)[1]
+        return caching.read_kept(name or key, key)[1]
 
 
 def _keep_after(key, read, value="kept"):
@@ -135,3 +135,51 @@ def test_a_kept_page_outlives_changes_to_tables_it_does_not_show(secretary, memb
         Member.objects.filter(pk=member_in_a.pk).update(full_name="Trần Thị Đổi Tên")
     drawn = client.get(url)
     assert drawn.context is not None and "Trần Thị Đổi Tên" in drawn.content.decode()
+
+
+def test_a_value_another_request_is_drawing_is_waited_for_not_drawn_beside_it(data, monkeypatch):
+    caching.new_version()
+    key = caching.cache_key("figures", ("city",))
+    cache.add(caching.DRAWING_PREFIX + key, 1, 60)  # another app server's worker is drawing the city's figures
+    kept_by_the_other = []
+
+    def the_other_keeps_it(seconds):  # what the other request does while this one waits
+        if not kept_by_the_other:
+            with _request():
+                versions, _ = caching.read_kept("figures", key)
+                Commitment.objects.count()
+                caching.keep("figures", key, versions, "drawn by the other", 60)
+            kept_by_the_other.append(True)
+
+    monkeypatch.setattr(caching.time, "sleep", the_other_keeps_it)
+    with _request():
+        value = caching.cached("figures", ("city",), lambda: pytest.fail("drawn beside the other"),
+                               one_at_a_time=True)
+    assert value == "drawn by the other"
+
+
+def test_a_request_draws_the_value_itself_when_the_other_keeps_nothing_current(data, monkeypatch):
+    caching.new_version()
+    key = caching.cache_key("figures", ("city",))
+    cache.add(caching.DRAWING_PREFIX + key, 1, 60)
+    monkeypatch.setattr(caching.time, "sleep", lambda seconds: cache.delete(caching.DRAWING_PREFIX + key))
+    with _request():
+        assert caching.cached("figures", ("city",), lambda: "drawn here", one_at_a_time=True) == "drawn here"
+    assert _kept(key, "figures") == "drawn here"
+    assert cache.get(caching.DRAWING_PREFIX + key) is None
+
+
+def test_the_drawing_mark_is_taken_and_left_by_the_request_that_draws(data):
+    caching.new_version()
+    key = caching.cache_key("figures", ("city",))
+    marks = []
+    with _request():
+        caching.cached("figures", ("city",), lambda: marks.append(cache.get(caching.DRAWING_PREFIX + key)) or "x",
+                       one_at_a_time=True)
+    assert marks == [1] and cache.get(caching.DRAWING_PREFIX + key) is None
+    def fails():
+        raise RuntimeError("the database went away")
+
+    with pytest.raises(RuntimeError), _request():
+        caching.cached("figures", ("town",), fails, one_at_a_time=True)
+    assert cache.get(caching.DRAWING_PREFIX + caching.cache_key("figures", ("town",))) is None
