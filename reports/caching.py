@@ -56,7 +56,7 @@ FIGURES_TIMEOUT = 60 * 60
 # looks: the figures of a metro union take about a second to draw alone.
 DRAWING_PREFIX = "drawing:"
 DRAWING_SECONDS = 10
-DRAWING_POLL_SECONDS = 0.05
+DRAWING_POLL_SECONDS = 0.02
 # The database cache's key column holds 255 characters, with Django's prefix and version in front.
 MAX_KEY_LENGTH = 200
 # The apps whose tables the figures and the kept pages read; logs, notifications and queues beside them change

@@ -24,6 +24,7 @@ from movements.models import (
     CollectiveState,
     Commitment,
     CommitmentState,
+    Evidence,
     EvidenceState,
     Initiative,
     InitiativeKind,
@@ -124,7 +125,9 @@ def unit_figures(user, unit: Unit, year: int) -> Figures:
     # cache, and reading back lazy text costs more than the figures themselves.
     figures = Figures(unit=unit, year=year)
     members = _scoped(user, Member.objects.filter(status=MemberStatus.ACTIVE), unit, "unit__path")
-    figures.members = members.count()
+    # Counted once, by sub-unit: the totals are the sums of the sub-units' rows (the unit's own among them).
+    member_counts = _grouped(members, unit, "unit__path", n=Count("pk"))
+    figures.members = sum(row["n"] for row in member_counts.values())
     # The year may be opened at this unit, above it, or separately by several unions below it: a member has one
     # commitment a year whichever opened it.
     movement_year = year_applying_to(unit, year=year)
@@ -134,19 +137,23 @@ def unit_figures(user, unit: Unit, year: int) -> Figures:
                                                          member__closed_on__gte=datetime.date(year, 1, 1))
     commitments = _scoped(user, Commitment.objects.filter(counted, movement_year__year=year),
                           unit, "member__unit__path")
-    counts = commitments.aggregate(
+    commitment_counts = _grouped(
+        commitments, unit, "member__unit__path",
         registered=Count("pk", filter=~Q(state=CommitmentState.DRAFT)),
         approved=Count("pk", filter=Q(state__in=APPROVED_STATES)),
-        evaluated=Count("pk", filter=Q(state__in=EVALUATED_STATES)))
-    figures.registered, figures.approved, figures.evaluated = counts["registered"], counts["approved"], \
-        counts["evaluated"]
+        evaluated=Count("pk", filter=Q(state__in=EVALUATED_STATES)),
+        excellent=Count("pk", filter=Q(state=CommitmentState.CONFIRMED, classification=Classification.EXCELLENT)))
+    figures.registered, figures.approved, figures.evaluated = (
+        sum(row[name] for row in commitment_counts.values()) for name in ("registered", "approved", "evaluated"))
     by_class = dict(commitments.filter(state=CommitmentState.CONFIRMED).order_by().values_list("classification")
                     .annotate(n=Count("pk")))
     figures.classifications = [(str(label), by_class.get(value, 0)) for value, label in Classification.choices]
     pledges = Pledge.objects.filter(commitment__in=commitments.filter(state__in=APPROVED_STATES))
+    # Whether a pledge has verified evidence, looked up in the set of pledges that have (hashed once): joined, its
+    # evidence multiplied the rows and the counts had to be distinct (a sort of every pledge of a city on disk).
+    verified = Evidence.objects.filter(state=EvidenceState.VERIFIED).values("pledge_id")
     by_responsibility = {row["criterion__responsibility"]: row for row in pledges.order_by().values(
-        "criterion__responsibility").annotate(total=Count("pk", distinct=True), done=Count(
-            "pk", filter=Q(evidence__state=EvidenceState.VERIFIED), distinct=True))}
+        "criterion__responsibility").annotate(total=Count("pk"), done=Count("pk", filter=Q(pk__in=verified)))}
     figures.pledges = [(str(movement_year.label_for(value) if movement_year else label),
                         by_responsibility.get(value, {}).get("total", 0), by_responsibility.get(value, {}).get("done", 0))
                        for value, label in Responsibility.choices]
@@ -197,7 +204,7 @@ def unit_figures(user, unit: Unit, year: int) -> Figures:
         .values("point__collective_id", "point__collective__name", "point__collective__unit__name")
         .annotate(count=Count("pk"), average=Avg("average")).order_by("-count", "point__collective__name")]
 
-    figures.sub_units = _sub_unit_rows(user, unit, members, commitments, projects, initiatives)
+    figures.sub_units = _sub_unit_rows(user, unit, member_counts, commitment_counts, projects, initiatives)
     return figures
 
 
@@ -214,17 +221,10 @@ def _grouped(queryset, unit: Unit, path_field: str, **aggregates) -> dict:
     return {row.pop("child_path"): row for row in rows}
 
 
-def _sub_unit_rows(user, unit, members, commitments, projects, initiatives) -> list[SubUnitRow]:
+def _sub_unit_rows(user, unit, member_counts, commitment_counts, projects, initiatives) -> list[SubUnitRow]:
     children = list(policy.units(user, Action.VIEW_REPORTS).filter(depth=unit.depth + 1, path__startswith=unit.path))
     if not children:
         return []
-    member_counts = _grouped(members, unit, "unit__path", n=Count("pk"))
-    commitment_counts = _grouped(
-        commitments, unit, "member__unit__path",
-        registered=Count("pk", filter=~Q(state=CommitmentState.DRAFT)),
-        approved=Count("pk", filter=Q(state__in=APPROVED_STATES)),
-        evaluated=Count("pk", filter=Q(state__in=EVALUATED_STATES)),
-        excellent=Count("pk", filter=Q(state=CommitmentState.CONFIRMED, classification=Classification.EXCELLENT)))
     project_counts = _grouped(projects.exclude(state=ProjectState.REJECTED), unit, "unit__path", n=Count("pk"))
     initiative_counts = _grouped(initiatives, unit, "unit__path", n=Count("pk"))
     rows = []
