@@ -53,7 +53,7 @@ RELEASE_SUFFIXES = frozenset({".py", ".html", ".txt", ".po"})
 # How long figures stay without a change: a bound on what an unseen write (a database console) could leave.
 FIGURES_TIMEOUT = 60 * 60
 # How long a request waits for a value another one is drawing (see cached(one_at_a_time=True)), and how often it
-# looks: the figures of a metro union take about a second to draw alone.
+# looks: the figures of a city union take about 0.2 s to draw alone.
 DRAWING_PREFIX = "drawing:"
 DRAWING_SECONDS = 10
 DRAWING_POLL_SECONDS = 0.02
