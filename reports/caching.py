@@ -219,6 +219,12 @@ def read_kept(name: str, key: str):
     last time a value of ``name`` was (one read of the cache, usually), then any others its stamp names. When it must
     be drawn, every token is read first, before anything it is drawn from. A value used makes what the request
     draws from it depend on the tables it was read from."""
+    versions, kept, current = _look_up(name, key)
+    return versions, kept[1] if current else None
+
+
+def _look_up(name: str, key: str):
+    """read_kept's versions, what ``key`` holds (current or not) and whether it is current."""
     connection = connections[DEFAULT_DB_ALIAS]
     _tell_pending(connection)
     versions = _known_versions(connection)
@@ -229,14 +235,16 @@ def read_kept(name: str, key: str):
         if _current(stamp, versions):
             _stamp_hints[name] = tuple(stamp_key for stamp_key, _token in stamp if stamp_key != VERSION_KEY)
             tables_read().update(_stamp_tables(stamp))
-            return versions, kept[1]
+            return versions, kept, True
     _read_tokens(versions, _version_keys())
-    return versions, None
+    return versions, kept, False
 
 
 def keep(name: str, key: str, versions: dict[str, str], value, timeout: int) -> None:
     """Keeps ``value`` for read_kept with the tokens, from ``versions`` (read before the value was drawn), of every
     table this request has read: a change committed since makes it stale at once."""
+    if getattr(connections[DEFAULT_DB_ALIAS], "_showing_earlier", False):
+        return  # drawn from a value of before a change (see cached(earlier_meanwhile=True))
     stamp = _stamp(versions, tables_read())
     cache.set(key, (stamp, value), timeout)
     _stamp_hints[name] = tuple(stamp_key for stamp_key, _token in stamp if stamp_key != VERSION_KEY)
@@ -259,22 +267,33 @@ def cache_key(name: str, parts: tuple) -> str:
     return key
 
 
-def cached(name: str, parts: tuple, compute, timeout: int = FIGURES_TIMEOUT, *, one_at_a_time: bool = False):
+def cached(name: str, parts: tuple, compute, timeout: int = FIGURES_TIMEOUT, *, one_at_a_time: bool = False,
+           earlier_meanwhile: bool = False):
     """``compute()``, kept under the language and ``parts`` with the versions of the tables it depends on, for
     ``timeout`` seconds at most.
 
     ``one_at_a_time`` for what takes a scan of a whole city (a dashboard's figures, a ranking): after a change,
     the first request draws it and the others that want it meanwhile wait for that value instead of drawing it
     beside it. Every reader of a city's dashboard arrives at once after each approval of a busy hour; drawn by all
-    of them together, the figures took seconds each and the dashboard answered three times a second."""
+    of them together, the figures took seconds each and the dashboard answered three times a second.
+
+    ``earlier_meanwhile`` (with one_at_a_time, for a page; never outside a request, as a document must be exact):
+    while another request draws the value after a change, this one is shown the value of before it at once, and
+    keeps nothing for the rest of the request (its page is drawn again by the next request). Where drawing takes
+    longer than the time between changes (a metro union's figures, a second or two, in a busy hour), readers would
+    otherwise wait in turn for figures already outdated."""
     if fresh_only():
         return compute()
     try:
         key = cache_key(name, parts)
-        versions, value = read_kept(name, key)
-        mine = False
-        if one_at_a_time and value is None:
+        versions, kept, current = _look_up(name, key)
+        if current:
+            return kept[1]
+        value, mine = None, False
+        if one_at_a_time:
             mine = _draw_alone(key)
+            if not mine and earlier_meanwhile and kept is not None and _in_request():
+                return _shown_meanwhile(kept)
             if not mine:
                 value = _drawn_by_another(key, versions)
     except Exception:  # a cache server away: the page computes its figures
@@ -292,6 +311,17 @@ def cached(name: str, parts: tuple, compute, timeout: int = FIGURES_TIMEOUT, *, 
             if mine:
                 _done_drawing(key)
     return value
+
+
+def _in_request() -> bool:
+    return getattr(connections[DEFAULT_DB_ALIAS], "_request_versions", None) is not None
+
+
+def _shown_meanwhile(kept):
+    """The value of before a change, shown while another request draws it anew: nothing drawn from it is kept."""
+    connections[DEFAULT_DB_ALIAS]._showing_earlier = True
+    tables_read().update(_stamp_tables(kept[0]))
+    return kept[1]
 
 
 def _draw_alone(key: str) -> bool:
@@ -342,14 +372,14 @@ def tell_pending(**kwargs) -> None:
     for connection in connections.all(initialized_only=True):
         _tell_pending(connection)
     connection = connections[DEFAULT_DB_ALIAS]
-    connection._request_versions, connection._request_reads = None, None
+    connection._request_versions, connection._request_reads, connection._showing_earlier = None, None, False
 
 
 def start_request(**kwargs) -> None:
     """From now until the request ends, current_versions() keeps the tokens it first reads, and tables_read()
     counts what this request reads."""
     connection = connections[DEFAULT_DB_ALIAS]
-    connection._request_versions, connection._request_reads = {}, set()
+    connection._request_versions, connection._request_reads, connection._showing_earlier = {}, set(), False
 
 
 @lru_cache(maxsize=4096)

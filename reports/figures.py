@@ -208,11 +208,12 @@ def unit_figures(user, unit: Unit, year: int) -> Figures:
     return figures
 
 
-def cached_unit_figures(user, unit: Unit, year: int) -> Figures:
+def cached_unit_figures(user, unit: Unit, year: int, *, earlier_meanwhile: bool = False) -> Figures:
     """unit_figures, kept in the cache until the portal's data changes: the dashboard, the year-end report's page
-    and its workbook show the same figures, computed once."""
+    and its workbook show the same figures, computed once. ``earlier_meanwhile`` for the dashboard: while another
+    request draws them after a change, the figures of before it (see reports.caching.cached)."""
     return caching.cached("figures", (user.pk, unit.pk, year), lambda: unit_figures(user, unit, year),
-                          one_at_a_time=True)
+                          one_at_a_time=True, earlier_meanwhile=earlier_meanwhile)
 
 
 def _grouped(queryset, unit: Unit, path_field: str, **aggregates) -> dict:

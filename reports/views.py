@@ -48,7 +48,7 @@ def _report_unit(request):
 def dashboard(request):
     unit = _report_unit(request)
     year = _year(request)
-    figures = cached_unit_figures(request.user, unit, year)
+    figures = cached_unit_figures(request.user, unit, year, earlier_meanwhile=True)
     sort = request.GET.get("sort", "name")
     rows = sorted(figures.sub_units, key=SUB_UNIT_SORTS.get(sort, SUB_UNIT_SORTS["name"]))
     return render(request, "reports/dashboard.html", {

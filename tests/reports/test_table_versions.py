@@ -183,3 +183,36 @@ def test_the_drawing_mark_is_taken_and_left_by_the_request_that_draws(data):
     with pytest.raises(RuntimeError), _request():
         caching.cached("figures", ("town",), fails, one_at_a_time=True)
     assert cache.get(caching.DRAWING_PREFIX + caching.cache_key("figures", ("town",))) is None
+
+
+def test_a_page_is_shown_the_earlier_value_while_another_draws_it_and_keeps_nothing(
+        data, monkeypatch, django_capture_on_commit_callbacks):
+    caching.new_version()
+    with _request():
+        caching.cached("figures", ("city",), lambda: Commitment.objects.count() and "before the change")
+    with django_capture_on_commit_callbacks(execute=True):
+        Commitment.objects.update(review_comment="Đã xem")
+    key = caching.cache_key("figures", ("city",))
+    cache.add(caching.DRAWING_PREFIX + key, 1, 60)  # another request draws the figures after the change
+    monkeypatch.setattr(caching.time, "sleep", lambda seconds: pytest.fail("waited for the other request"))
+    with _request():
+        shown = caching.cached("figures", ("city",), lambda: pytest.fail("drawn beside the other"),
+                               one_at_a_time=True, earlier_meanwhile=True)
+        versions, _ = caching.read_kept("page", "page")
+        caching.keep("page", "page", versions, f"a page showing {shown}", 60)
+    assert shown == "before the change"
+    assert _kept("page") is None  # the page drawn from it is drawn again by the next request
+
+
+def test_outside_a_request_the_value_another_draws_is_waited_for(data, monkeypatch,
+                                                                 django_capture_on_commit_callbacks):
+    # A workbook or a PDF must hold the figures of the data it is made from, not those of before a change.
+    caching.new_version()
+    caching.cached("figures", ("city",), lambda: Commitment.objects.count() and "before the change")
+    with django_capture_on_commit_callbacks(execute=True):
+        Commitment.objects.update(review_comment="Đã xem")
+    key = caching.cache_key("figures", ("city",))
+    cache.add(caching.DRAWING_PREFIX + key, 1, 60)
+    monkeypatch.setattr(caching.time, "sleep", lambda seconds: cache.delete(caching.DRAWING_PREFIX + key))
+    assert caching.cached("figures", ("city",), lambda: "after the change", one_at_a_time=True,
+                          earlier_meanwhile=True) == "after the change"
