@@ -152,11 +152,11 @@ def write_results(figures: dict) -> None:
         "run, so the ratios hold even where the absolute numbers drift between runs.", "",
         "How to read them: the floor page costs this stack under a millisecond of one core. A signed-in page "
         "reads its session and the person with the count of their unread notifications (one statement each) and "
-        "checks the idle limit; the lists and dashboards then answer from the page kept for that reader under the data version (one read of the "
-        "cache), or, when the data has changed, draw it again from the figures and rows kept below it. The pages "
-        "are measured as a reader who comes back to them sees them; the first drawing after a change is what "
-        "the latency of the fragments and figures bounds (see the README, *Benchmarks*). Each page is measured "
-        "after a 2-second warm-up.", "",
+        "checks the idle limit; the lists and dashboards then answer from the page kept for that reader while "
+        "the tables it was drawn from are unchanged (one read of the cache), or, when one of them has changed, "
+        "draw it again from the figures and rows kept below it. The pages are measured as a reader who comes back "
+        "to them sees them, then drawn every time, then read by many readers in turn while commitments change; "
+        "each page is measured after a 2-second warm-up.", "",
         "## Machine", "",
         f"- {about['cpu']}, {about['cores']} cores, {about['memory_gib']} GiB of memory; {about['system']}",
         f"- Python {about['python']}, Django {about['django']}, gunicorn {about['gunicorn']}, openpyxl "
