@@ -1,15 +1,19 @@
 -- Many readers coming back to one page in turn: each request carries the next reader's cookies. The Cookie headers,
--- one per reader, come after wrk's "--". Answers that are not a 200 are counted as in count_status.lua (done()
--- prints "not 200: N", which bench/common.py reads).
-local threads = {}
+-- one per reader, come after wrk's "--". Answers that are not a 200 are counted by count_status.lua, loaded here.
+local folder = debug.getinfo(1, "S").source:sub(2):match("(.*/)") or "./"
+dofile(folder .. "count_status.lua")
+
+local count_setup, count_init = setup, init
+local thread_count = 0
 
 function setup(thread)
-  thread:set("first_turn", #threads * 7919)  -- the threads start at different readers
-  table.insert(threads, thread)
+  thread:set("first_turn", thread_count * 7919)  -- the threads start at different readers
+  thread_count = thread_count + 1
+  count_setup(thread)
 end
 
 function init(args)
-  not_ok = 0
+  count_init(args)
   cookies = args
   turn = first_turn
 end
@@ -18,18 +22,4 @@ function request()
   turn = turn % #cookies + 1
   wrk.headers["Cookie"] = cookies[turn]
   return wrk.format()
-end
-
-function response(status, headers, body)
-  if status ~= 200 then
-    not_ok = not_ok + 1
-  end
-end
-
-function done(summary, latency, requests)
-  local total = 0
-  for _, thread in ipairs(threads) do
-    total = total + thread:get("not_ok")
-  end
-  io.write(string.format("not 200: %d\n", total))
 end

@@ -199,8 +199,16 @@ def _current(stamp, versions: dict[str, str]) -> bool:
     return all(versions.get(key) == token for key, token in stamp)
 
 
-def _stamp_tables(stamp) -> set[str]:
-    return {key.removeprefix(TABLE_VERSION_PREFIX) for key, _token in stamp if key != VERSION_KEY}
+def _used(kept):
+    """The value of what was kept: what the request draws from it depends on the tables it was read from."""
+    stamp, value = kept
+    tables_read().update(key.removeprefix(TABLE_VERSION_PREFIX) for key, _token in stamp if key != VERSION_KEY)
+    return value
+
+
+def _remember_stamp(name: str, stamp) -> None:
+    """The tokens to read with the next value of ``name`` (see read_kept)."""
+    _stamp_hints[name] = tuple(key for key, _token in stamp if key != VERSION_KEY)
 
 
 def tables_read() -> set[str]:
@@ -220,7 +228,7 @@ def read_kept(name: str, key: str):
     be drawn, every token is read first, before anything it is drawn from. A value used makes what the request
     draws from it depend on the tables it was read from."""
     versions, kept, current = _look_up(name, key)
-    return versions, kept[1] if current else None
+    return versions, _used(kept) if current else None
 
 
 def _look_up(name: str, key: str):
@@ -233,8 +241,7 @@ def _look_up(name: str, key: str):
         stamp = kept[0]
         _read_tokens(versions, [stamp_key for stamp_key, _token in stamp])
         if _current(stamp, versions):
-            _stamp_hints[name] = tuple(stamp_key for stamp_key, _token in stamp if stamp_key != VERSION_KEY)
-            tables_read().update(_stamp_tables(stamp))
+            _remember_stamp(name, stamp)
             return versions, kept, True
     _read_tokens(versions, _version_keys())
     return versions, kept, False
@@ -247,7 +254,7 @@ def keep(name: str, key: str, versions: dict[str, str], value, timeout: int) -> 
         return  # drawn from a value of before a change (see cached(earlier_meanwhile=True))
     stamp = _stamp(versions, tables_read())
     cache.set(key, (stamp, value), timeout)
-    _stamp_hints[name] = tuple(stamp_key for stamp_key, _token in stamp if stamp_key != VERSION_KEY)
+    _remember_stamp(name, stamp)
 
 
 def fresh_only() -> bool:
@@ -288,7 +295,7 @@ def cached(name: str, parts: tuple, compute, timeout: int = FIGURES_TIMEOUT, *, 
         key = cache_key(name, parts)
         versions, kept, current = _look_up(name, key)
         if current:
-            return kept[1]
+            return _used(kept)
         value, mine = None, False
         if one_at_a_time:
             mine = _draw_alone(key)
@@ -320,8 +327,7 @@ def _in_request() -> bool:
 def _shown_meanwhile(kept):
     """The value of before a change, shown while another request draws it anew: nothing drawn from it is kept."""
     connections[DEFAULT_DB_ALIAS]._showing_earlier = True
-    tables_read().update(_stamp_tables(kept[0]))
-    return kept[1]
+    return _used(kept)
 
 
 def _draw_alone(key: str) -> bool:
@@ -344,8 +350,7 @@ def _drawn_by_another(key: str, versions: dict[str, str]):
         time.sleep(DRAWING_POLL_SECONDS)
         kept = cache.get(key)
         if kept is not None and _current(kept[0], versions):
-            tables_read().update(_stamp_tables(kept[0]))
-            return kept[1]
+            return _used(kept)
         if cache.get(DRAWING_PREFIX + key) is None:  # the other request is done, and kept nothing current for us
             return None
     return None
