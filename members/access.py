@@ -10,6 +10,7 @@ or beside it. Outside every subtree the user reaches, an object does not exist f
 without the right for the action, the answer is 403. Rights are one table: ``RIGHTS``.
 """
 
+import hashlib
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import reduce
@@ -227,6 +228,17 @@ class AccessPolicy:
             return Unit.objects.filter(is_active=True)
         allowed = RIGHTS[action]
         return Unit.objects.filter(pk__in=[g.unit_id for g in _grants(user) if g.role in allowed], is_active=True)
+
+    def reach(self, user) -> str:
+        """What the user may read, as a key: every scope above is drawn from the account's roles and their units
+        (and whether it is an active superuser), so accounts with the same roles at the same units read the same
+        rows everywhere. Figures kept for one committee member serve the others of that committee."""
+        if not (getattr(user, "is_authenticated", False) and user.is_active):
+            return "nobody"
+        if user.is_superuser:
+            return "everything"
+        held = sorted({(str(grant.role), grant.unit_path) for grant in _grants(user)})
+        return hashlib.sha256(repr(held).encode()).hexdigest()[:24]
 
     def sees(self, user, unit: Unit) -> bool:
         if not (getattr(user, "is_authenticated", False) and user.is_active):

@@ -57,6 +57,8 @@ FIGURES_TIMEOUT = 60 * 60
 DRAWING_PREFIX = "drawing:"
 DRAWING_SECONDS = 10
 DRAWING_POLL_SECONDS = 0.02
+# A value that takes longer than this to draw is drawn after the answer to the page that wants it (see cached()).
+DRAWN_AFTER_ANSWER_SECONDS = 0.1
 # The database cache's key column holds 255 characters, with Django's prefix and version in front.
 MAX_KEY_LENGTH = 200
 # The apps whose tables the figures and the kept pages read; logs, notifications and queues beside them change
@@ -201,7 +203,7 @@ def _current(stamp, versions: dict[str, str]) -> bool:
 
 def _used(kept):
     """The value of what was kept: what the request draws from it depends on the tables it was read from."""
-    stamp, value = kept
+    stamp, value = kept[:2]
     tables_read().update(key.removeprefix(TABLE_VERSION_PREFIX) for key, _token in stamp if key != VERSION_KEY)
     return value
 
@@ -247,13 +249,14 @@ def _look_up(name: str, key: str):
     return versions, kept, False
 
 
-def keep(name: str, key: str, versions: dict[str, str], value, timeout: int) -> None:
+def keep(name: str, key: str, versions: dict[str, str], value, timeout: int, *, drawn_in: float = 0.0) -> None:
     """Keeps ``value`` for read_kept with the tokens, from ``versions`` (read before the value was drawn), of every
-    table this request has read: a change committed since makes it stale at once."""
-    if getattr(connections[DEFAULT_DB_ALIAS], "_showing_earlier", False):
+    table this request has read: a change committed since makes it stale at once. ``drawn_in``: the seconds it took
+    to draw (see cached(earlier_meanwhile=True))."""
+    if showing_earlier():
         return  # drawn from a value of before a change (see cached(earlier_meanwhile=True))
     stamp = _stamp(versions, tables_read())
-    cache.set(key, (stamp, value), timeout)
+    cache.set(key, (stamp, value, drawn_in), timeout)
     _remember_stamp(name, stamp)
 
 
@@ -285,10 +288,13 @@ def cached(name: str, parts: tuple, compute, timeout: int = FIGURES_TIMEOUT, *, 
     of them together, the figures took seconds each and the dashboard answered three times a second.
 
     ``earlier_meanwhile`` (with one_at_a_time, for a page; never outside a request, as a document must be exact):
-    while another request draws the value after a change, this one is shown the value of before it at once, and
-    keeps nothing for the rest of the request (its page is drawn again by the next request). Where drawing takes
-    longer than the time between changes (a metro union's figures, a second or two, in a busy hour), readers would
-    otherwise wait in turn for figures already outdated."""
+    after a change, the page is shown the value of before it at once, and keeps nothing for the rest of the request
+    (its page is drawn again by the next request, see showing_earlier()). A value that took longer than
+    DRAWN_AFTER_ANSWER_SECONDS to draw last time (a city's figures) is drawn by the first such request once its
+    answer has been sent (see draw_after_response); the others meanwhile are shown the earlier one too. A quicker
+    one (a branch's) is drawn at once, as the reader who has just approved a commitment expects to see it counted.
+    Where drawing takes longer than the time between changes (a metro union's figures, a second or two, in a busy
+    hour), readers would otherwise wait in turn for figures already outdated, and the one drawing them first."""
     if fresh_only():
         return compute()
     try:
@@ -299,7 +305,10 @@ def cached(name: str, parts: tuple, compute, timeout: int = FIGURES_TIMEOUT, *, 
         value, mine = None, False
         if one_at_a_time:
             mine = _draw_alone(key)
-            if not mine and earlier_meanwhile and kept is not None and _in_request():
+            if earlier_meanwhile and kept is not None and _in_request() and (
+                    not mine or _drawn_in(kept) >= DRAWN_AFTER_ANSWER_SECONDS):
+                if mine:
+                    _draw_after_response(name, key, compute, timeout)
                 return _shown_meanwhile(kept)
             if not mine:
                 value = _drawn_by_another(key, versions)
@@ -308,10 +317,11 @@ def cached(name: str, parts: tuple, compute, timeout: int = FIGURES_TIMEOUT, *, 
         return compute()
     if value is None:
         try:
+            started = time.perf_counter()
             value = compute()
             if not fresh_only():
                 try:
-                    keep(name, key, versions, value, timeout)
+                    keep(name, key, versions, value, timeout, drawn_in=time.perf_counter() - started)
                 except Exception:
                     logger.exception("The cache could not keep %s.", name)
         finally:
@@ -328,6 +338,45 @@ def _shown_meanwhile(kept):
     """The value of before a change, shown while another request draws it anew: nothing drawn from it is kept."""
     connections[DEFAULT_DB_ALIAS]._showing_earlier = True
     return _used(kept)
+
+
+def _drawn_in(kept) -> float:
+    return kept[2] if len(kept) > 2 else 0.0
+
+
+def showing_earlier() -> bool:
+    """Whether this request shows a value of before a change, while the new one is drawn (cached(earlier_meanwhile))."""
+    return getattr(connections[DEFAULT_DB_ALIAS], "_showing_earlier", False)
+
+
+def _draw_after_response(name: str, key: str, compute, timeout: int) -> None:
+    """``compute()``, drawn and kept by this request once its answer has been sent, holding the drawing mark until
+    then (see draw_after_response)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    connection._drawn_after_response = [*getattr(connection, "_drawn_after_response", ()),
+                                        (name, key, compute, timeout, translation.get_language())]
+
+
+def draw_after_response(**kwargs) -> None:
+    """The values a request put off until its answer was sent (the server closes the response, then sends
+    request_finished): each drawn as a request of its own would, its tokens read before it, in the reader's
+    language. The reader was answered already; a failure is logged, and the next reader's request draws it."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    pending, connection._drawn_after_response = getattr(connection, "_drawn_after_response", ()), ()
+    for name, key, compute, timeout, language in pending:
+        start_request()
+        try:
+            with translation.override(language):
+                versions = current_versions()
+                started = time.perf_counter()
+                value = compute()
+                if not fresh_only():
+                    keep(name, key, versions, value, timeout, drawn_in=time.perf_counter() - started)
+        except Exception:
+            logger.exception("%s could not be drawn after the answer was sent.", name)
+        finally:
+            tell_pending()
+            _done_drawing(key)
 
 
 def _draw_alone(key: str) -> bool:
@@ -458,6 +507,7 @@ def install() -> None:
     connection_created.connect(watch_connection, dispatch_uid="reports.caching.watch_connection")
     request_started.connect(start_request, dispatch_uid="reports.caching.start_request")
     request_finished.connect(tell_pending, dispatch_uid="reports.caching.tell_pending")
+    request_finished.connect(draw_after_response, dispatch_uid="reports.caching.draw_after_response")
     pre_migrate.connect(_migrations_start, dispatch_uid="reports.caching.migrations_start")
     post_migrate.connect(_migrations_done, dispatch_uid="reports.caching.migrations_done")
 

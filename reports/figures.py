@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
 
 from campaigns.models import CampaignState, Feedback, Registration, RegistrationState
 from campaigns.selectors import SHOWN_FEEDBACK, campaigns_of_unit, feedback_summary
@@ -97,6 +98,7 @@ class Figures:
     feedback: dict = field(default_factory=dict)  # the people's opinions of the year: count, average, answered…
     collective_feedback: list = field(default_factory=list)  # (collective, its unit, opinions, average)
     sub_units: list = field(default_factory=list)
+    counted_at: datetime.datetime | None = field(default=None, compare=False)  # when, not what: not compared
 
     @property
     def registered_percent(self) -> int:
@@ -123,7 +125,7 @@ def _child_path(unit: Unit, path_field: str):
 def unit_figures(user, unit: Unit, year: int) -> Figures:
     # Labels are taken as text in the reader's language (not lazily): the dashboard keeps its figures in the
     # cache, and reading back lazy text costs more than the figures themselves.
-    figures = Figures(unit=unit, year=year)
+    figures = Figures(unit=unit, year=year, counted_at=timezone.now())
     members = _scoped(user, Member.objects.filter(status=MemberStatus.ACTIVE), unit, "unit__path")
     # Counted once, by sub-unit: the totals are the sums of the sub-units' rows (the unit's own among them).
     member_counts = _grouped(members, unit, "unit__path", n=Count("pk"))
@@ -211,9 +213,10 @@ def unit_figures(user, unit: Unit, year: int) -> Figures:
 
 def cached_unit_figures(user, unit: Unit, year: int, *, earlier_meanwhile: bool = False) -> Figures:
     """unit_figures, kept in the cache until the portal's data changes: the dashboard, the year-end report's page
-    and its workbook show the same figures, computed once. ``earlier_meanwhile`` for the dashboard: while another
-    request draws them after a change, the figures of before it (see reports.caching.cached)."""
-    return caching.cached("figures", (user.pk, unit.pk, year), lambda: unit_figures(user, unit, year),
+    and its workbook show the same figures, computed once, and so do the readers who may read the same (a
+    committee's members, see AccessPolicy.reach). ``earlier_meanwhile`` for the dashboard: while they are drawn
+    after a change, the figures of before it (see reports.caching.cached)."""
+    return caching.cached("figures", (policy.reach(user), unit.pk, year), lambda: unit_figures(user, unit, year),
                           one_at_a_time=True, earlier_meanwhile=earlier_meanwhile)
 
 

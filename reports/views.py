@@ -21,7 +21,7 @@ from members.access import Action, policy
 from members.forms import add_service_errors
 from members.selectors import visible_ancestors, working_unit
 from movements.uploads import stored_file_response
-from reports import selectors, services
+from reports import caching, selectors, services
 from reports.charts import figure_charts
 from reports.exporters import LIST_EXPORTERS
 from reports.figures import SUB_UNIT_SORTS, cached_unit_figures
@@ -56,6 +56,7 @@ def dashboard(request):
         # Drawn only when the figures' fragment is drawn, not when the reader's kept one is shown.
         "charts": SimpleLazyObject(lambda: figure_charts(figures)),
         "rows": rows, "sort": sort if sort in SUB_UNIT_SORTS else "name",
+        "counting_newer": caching.showing_earlier(),
         "report": selectors.year_end_report_of(unit, year),
         "may_manage": policy.held_units(request.user, Action.MANAGE_REPORTS).filter(pk=unit.pk).exists(),
     })

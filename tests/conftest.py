@@ -18,6 +18,7 @@ from django.utils import timezone
 from members.models import Role, Sector, Unit, UnitKind
 from movements import services as movement_services
 from movements.models import Commitment, MovementYear
+from reports import caching
 from tests.factories import MemberFactory, RoleAssignmentFactory, UserFactory, make_unit
 from tests.movements.helpers import make_commitment, pledge_values, year_dates
 
@@ -143,6 +144,13 @@ def _fast_password_hashing(settings):
 def _tasks_run_at_once(settings):
     # Background jobs run within the request in tests; the database queue and its worker are for deployments.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _figures_drawn_at_once(monkeypatch):
+    # A test process's first figures may take longer than a city's, while it loads what it needs: the pages would
+    # show the figures of before a change and draw the new ones after the answer. The tests of that lower it.
+    monkeypatch.setattr(caching, "DRAWN_AFTER_ANSWER_SECONDS", float("inf"))
 
 
 @pytest.fixture

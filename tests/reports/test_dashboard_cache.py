@@ -6,17 +6,21 @@ Tests run inside a transaction that never commits: ``commit()`` runs what a comm
 ``caching.new_version()`` stands for the commit of what the fixtures wrote."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from members.models import AuditEntry, Member
+from members.access import policy
+from members.models import AuditEntry, Member, Role
 from movements.models import Commitment, CommitmentState, YouthProject
 from reports import caching
 from tests.conftest import client_for
-from tests.factories import MemberFactory, make_unit
+from tests.factories import MemberFactory, RoleAssignmentFactory, UserFactory, make_unit
 from tests.movements.helpers import make_commitment
+
+UserModel = get_user_model()
 
 
 def _dashboard(client):
@@ -123,3 +127,66 @@ def test_pages_answer_without_the_cache(grassroots_committee, tree, data, monkey
     monkeypatch.setattr(cache, "get", away)
     monkeypatch.setattr(cache, "set", away)
     assert _dashboard(client_for(grassroots_committee))[0].registered == 1
+
+
+def test_figures_slow_to_draw_are_drawn_after_the_answer_and_the_earlier_ones_shown_meanwhile(
+        grassroots_committee, tree, data, monkeypatch, django_capture_on_commit_callbacks):
+    # A city's figures take a third of a second to count (two at metro scale): the reader who finds them outdated
+    # is answered with the figures of before the change at once, told so, and the count is drawn after the answer.
+    monkeypatch.setattr(caching, "DRAWN_AFTER_ANSWER_SECONDS", 0)
+    caching.new_version()
+    client = client_for(grassroots_committee)
+    before, computed = _dashboard(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_commitment(MemberFactory(unit=tree.branch_b), data)
+
+    response = client.get(reverse("reports:dashboard"))
+    shown = response.context["figures"]
+    assert (shown.registered, shown.counted_at) == (before.registered, before.counted_at)
+    assert "Những thay đổi mới nhất đang được tính" in response.content.decode()
+    key = caching.cache_key("figures", (policy.reach(grassroots_committee), shown.unit.pk, shown.year))
+    assert cache.get(caching.DRAWING_PREFIX + key) is None  # drawn when the test client closed the answer
+
+    counted, queries = _dashboard(client)
+    assert (counted.registered, counted.members) == (before.registered + 1, before.members + 1)
+    assert counted.counted_at > before.counted_at
+    assert queries < computed - 10  # the figures were drawn after the first answer, not by this request
+    assert "đang được tính" not in client.get(reverse("reports:dashboard")).content.decode()
+
+
+def test_quick_figures_are_drawn_at_once_for_the_reader_who_changed_them(
+        grassroots_committee, tree, data, monkeypatch, django_capture_on_commit_callbacks):
+    # A branch's or a grassroots union's figures are drawn in a few milliseconds: the secretary who has just
+    # approved a commitment sees it counted on the next page, not a moment later. (A limit no test process's
+    # first figures reach, while it loads what it needs.)
+    monkeypatch.setattr(caching, "DRAWN_AFTER_ANSWER_SECONDS", 60)
+    caching.new_version()
+    client = client_for(grassroots_committee)
+    before, _queries = _dashboard(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_commitment(MemberFactory(unit=tree.branch_b), data)
+    response = client.get(reverse("reports:dashboard"))
+    assert response.context["figures"].registered == before.registered + 1
+    assert "đang được tính" not in response.content.decode()
+
+
+def test_the_members_of_a_committee_share_the_figures_and_others_count_their_own(
+        grassroots_committee, city_committee, tree, data):
+    # The figures of a city union are drawn once for its committee, not once for each of its members; a reader who
+    # may read other units (another role, another unit) is never shown them.
+    colleague = UserFactory(username="thuongvu2")
+    RoleAssignmentFactory(user=colleague, unit=tree.g1, role=Role.COMMITTEE)
+    caching.new_version()
+    assert policy.reach(colleague) == policy.reach(grassroots_committee) != policy.reach(city_committee)
+    first, computed = _dashboard(client_for(grassroots_committee))
+    shared, queries = _dashboard(client_for(colleague))
+    assert (shared.registered, shared.members, shared.counted_at) == (first.registered, first.members,
+                                                                      first.counted_at)
+    assert queries < computed - 10
+    # The city's committee opens the same union's dashboard: the same figures, counted for its own reach.
+    response = client_for(city_committee).get(reverse("reports:dashboard"), {"unit": tree.g1.pk})
+    assert response.context["figures"].unit == first.unit
+    assert response.context["figures"].counted_at > first.counted_at
+
+    RoleAssignmentFactory(user=colleague, unit=tree.branch_a, role=Role.SECRETARY)
+    assert policy.reach(UserModel.objects.get(pk=colleague.pk)) != policy.reach(grassroots_committee)

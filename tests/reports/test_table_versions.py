@@ -216,3 +216,57 @@ def test_outside_a_request_the_value_another_draws_is_waited_for(data, monkeypat
     monkeypatch.setattr(caching.time, "sleep", lambda seconds: cache.delete(caching.DRAWING_PREFIX + key))
     assert caching.cached("figures", ("city",), lambda: "after the change", one_at_a_time=True,
                           earlier_meanwhile=True) == "after the change"
+
+
+def test_a_value_drawn_after_the_answer_is_kept_with_the_tokens_read_before_it_was_drawn(
+        data, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(caching, "DRAWN_AFTER_ANSWER_SECONDS", 0)
+    caching.new_version()
+    with _request():
+        caching.cached("figures", ("city",), lambda: Commitment.objects.count() and "before", one_at_a_time=True)
+    key = caching.cache_key("figures", ("city",))
+    with django_capture_on_commit_callbacks(execute=True):
+        Commitment.objects.update(review_comment="Đã xem")
+
+    def drawn_while_another_change_commits():
+        Commitment.objects.count()
+        with django_capture_on_commit_callbacks(execute=True):
+            Commitment.objects.update(review_comment="Đã xem lại")
+        return "drawn"
+
+    with _request():
+        assert caching.cached("figures", ("city",), drawn_while_another_change_commits, one_at_a_time=True,
+                              earlier_meanwhile=True) == "before"
+        assert caching.showing_earlier()
+    assert cache.get(caching.DRAWING_PREFIX + key) == 1  # held until the answer is sent
+    caching.draw_after_response()
+    assert cache.get(caching.DRAWING_PREFIX + key) is None
+    assert cache.get(key)[1] == "drawn"
+    assert _kept(key, "figures") is None  # the change committed while it was drawn makes it stale at once
+
+    with _request():
+        assert caching.cached("figures", ("city",), lambda: "drawn again", one_at_a_time=True,
+                              earlier_meanwhile=True) == "drawn"  # the earlier value meanwhile
+    caching.draw_after_response()
+    assert _kept(key, "figures") == "drawn again"
+
+
+def test_a_value_that_fails_after_the_answer_leaves_the_mark_and_the_earlier_value(
+        data, monkeypatch, django_capture_on_commit_callbacks, caplog):
+    monkeypatch.setattr(caching, "DRAWN_AFTER_ANSWER_SECONDS", 0)
+    caching.new_version()
+    with _request():
+        caching.cached("figures", ("city",), lambda: Commitment.objects.count() and "before", one_at_a_time=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        Commitment.objects.update(review_comment="Đã xem")
+
+    def fails():
+        raise RuntimeError("the database went away")
+
+    with _request():
+        caching.cached("figures", ("city",), fails, one_at_a_time=True, earlier_meanwhile=True)
+    caching.draw_after_response()  # the reader was answered: nothing is raised to the server
+    key = caching.cache_key("figures", ("city",))
+    assert cache.get(caching.DRAWING_PREFIX + key) is None
+    assert cache.get(key)[1] == "before"
+    assert "could not be drawn after the answer was sent" in caplog.text
