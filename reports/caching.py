@@ -59,6 +59,10 @@ DRAWING_SECONDS = 10
 DRAWING_POLL_SECONDS = 0.02
 # A value that takes longer than this to draw is drawn after the answer to the page that wants it (see cached()).
 DRAWN_AFTER_ANSWER_SECONDS = 0.1
+# ...and drawn again at most once in this many times its drawing time: in a busy hour, when every second brings
+# changes, the metro's figures (two seconds to count) would otherwise keep a server's worker and a database core
+# counting without a pause. They are then at most a few times their drawing time behind, and say so.
+REDRAW_SPACING = 4
 # The database cache's key column holds 255 characters, with Django's prefix and version in front.
 MAX_KEY_LENGTH = 200
 # The apps whose tables the figures and the kept pages read; logs, notifications and queues beside them change
@@ -249,14 +253,14 @@ def _look_up(name: str, key: str):
     return versions, kept, False
 
 
-def keep(name: str, key: str, versions: dict[str, str], value, timeout: int, *, drawn_in: float = 0.0) -> None:
+def keep(name: str, key: str, versions: dict[str, str], value, timeout: int, *, drawn: tuple | None = None) -> None:
     """Keeps ``value`` for read_kept with the tokens, from ``versions`` (read before the value was drawn), of every
-    table this request has read: a change committed since makes it stale at once. ``drawn_in``: the seconds it took
-    to draw (see cached(earlier_meanwhile=True))."""
+    table this request has read: a change committed since makes it stale at once. ``drawn``: when it began to be
+    drawn (time.time()) and how many seconds it took (see cached(earlier_meanwhile=True))."""
     if showing_earlier():
         return  # drawn from a value of before a change (see cached(earlier_meanwhile=True))
     stamp = _stamp(versions, tables_read())
-    cache.set(key, (stamp, value, drawn_in), timeout)
+    cache.set(key, (stamp, value, drawn), timeout)
     _remember_stamp(name, stamp)
 
 
@@ -291,8 +295,9 @@ def cached(name: str, parts: tuple, compute, timeout: int = FIGURES_TIMEOUT, *, 
     after a change, the page is shown the value of before it at once, and keeps nothing for the rest of the request
     (its page is drawn again by the next request, see showing_earlier()). A value that took longer than
     DRAWN_AFTER_ANSWER_SECONDS to draw last time (a city's figures) is drawn by the first such request once its
-    answer has been sent (see draw_after_response); the others meanwhile are shown the earlier one too. A quicker
-    one (a branch's) is drawn at once, as the reader who has just approved a commitment expects to see it counted.
+    answer has been sent (see draw_after_response), and not sooner than REDRAW_SPACING times that after the last
+    drawing began; the others meanwhile are shown the earlier one too. A quicker one (a branch's) is drawn at once,
+    as the reader who has just approved a commitment expects to see it counted.
     Where drawing takes longer than the time between changes (a metro union's figures, a second or two, in a busy
     hour), readers would otherwise wait in turn for figures already outdated, and the one drawing them first."""
     if fresh_only():
@@ -304,12 +309,14 @@ def cached(name: str, parts: tuple, compute, timeout: int = FIGURES_TIMEOUT, *, 
             return _used(kept)
         value, mine = None, False
         if one_at_a_time:
-            mine = _draw_alone(key)
-            if earlier_meanwhile and kept is not None and _in_request() and (
-                    not mine or _drawn_in(kept) >= DRAWN_AFTER_ANSWER_SECONDS):
-                if mine:
+            earlier = kept if earlier_meanwhile and _in_request() else None
+            if earlier is not None and _slow(earlier):
+                if _due(earlier) and _draw_alone(key):
                     _draw_after_response(name, key, compute, timeout)
-                return _shown_meanwhile(kept)
+                return _shown_meanwhile(earlier)
+            mine = _draw_alone(key)
+            if earlier is not None and not mine:
+                return _shown_meanwhile(earlier)
             if not mine:
                 value = _drawn_by_another(key, versions)
     except Exception:  # a cache server away: the page computes its figures
@@ -317,11 +324,11 @@ def cached(name: str, parts: tuple, compute, timeout: int = FIGURES_TIMEOUT, *, 
         return compute()
     if value is None:
         try:
-            started = time.perf_counter()
+            started = time.time(), time.perf_counter()
             value = compute()
             if not fresh_only():
                 try:
-                    keep(name, key, versions, value, timeout, drawn_in=time.perf_counter() - started)
+                    keep(name, key, versions, value, timeout, drawn=_drawn(started))
                 except Exception:
                     logger.exception("The cache could not keep %s.", name)
         finally:
@@ -340,8 +347,21 @@ def _shown_meanwhile(kept):
     return _used(kept)
 
 
-def _drawn_in(kept) -> float:
-    return kept[2] if len(kept) > 2 else 0.0
+def _drawn(started: tuple[float, float]) -> tuple[float, float]:
+    """When a value began to be drawn, and the seconds it took, from time.time() and time.perf_counter() then."""
+    return started[0], time.perf_counter() - started[1]
+
+
+def _slow(kept) -> bool:
+    """Whether the value took DRAWN_AFTER_ANSWER_SECONDS or longer to draw last time."""
+    drawn = kept[2] if len(kept) > 2 else None
+    return drawn is not None and drawn[1] >= DRAWN_AFTER_ANSWER_SECONDS
+
+
+def _due(kept) -> bool:
+    """Whether a slow value may be drawn again: REDRAW_SPACING times its drawing time after it began to be drawn."""
+    began, seconds = kept[2]
+    return time.time() - began >= REDRAW_SPACING * seconds
 
 
 def showing_earlier() -> bool:
@@ -368,10 +388,10 @@ def draw_after_response(**kwargs) -> None:
         try:
             with translation.override(language):
                 versions = current_versions()
-                started = time.perf_counter()
+                started = time.time(), time.perf_counter()
                 value = compute()
                 if not fresh_only():
-                    keep(name, key, versions, value, timeout, drawn_in=time.perf_counter() - started)
+                    keep(name, key, versions, value, timeout, drawn=_drawn(started))
         except Exception:
             logger.exception("%s could not be drawn after the answer was sent.", name)
         finally:

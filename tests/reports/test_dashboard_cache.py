@@ -134,6 +134,7 @@ def test_figures_slow_to_draw_are_drawn_after_the_answer_and_the_earlier_ones_sh
     # A city's figures take a third of a second to count (two at metro scale): the reader who finds them outdated
     # is answered with the figures of before the change at once, told so, and the count is drawn after the answer.
     monkeypatch.setattr(caching, "DRAWN_AFTER_ANSWER_SECONDS", 0)
+    monkeypatch.setattr(caching, "REDRAW_SPACING", 0)
     caching.new_version()
     client = client_for(grassroots_committee)
     before, computed = _dashboard(client)

@@ -221,6 +221,7 @@ def test_outside_a_request_the_value_another_draws_is_waited_for(data, monkeypat
 def test_a_value_drawn_after_the_answer_is_kept_with_the_tokens_read_before_it_was_drawn(
         data, monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr(caching, "DRAWN_AFTER_ANSWER_SECONDS", 0)
+    monkeypatch.setattr(caching, "REDRAW_SPACING", 0)
     caching.new_version()
     with _request():
         caching.cached("figures", ("city",), lambda: Commitment.objects.count() and "before", one_at_a_time=True)
@@ -254,6 +255,7 @@ def test_a_value_drawn_after_the_answer_is_kept_with_the_tokens_read_before_it_w
 def test_a_value_that_fails_after_the_answer_leaves_the_mark_and_the_earlier_value(
         data, monkeypatch, django_capture_on_commit_callbacks, caplog):
     monkeypatch.setattr(caching, "DRAWN_AFTER_ANSWER_SECONDS", 0)
+    monkeypatch.setattr(caching, "REDRAW_SPACING", 0)
     caching.new_version()
     with _request():
         caching.cached("figures", ("city",), lambda: Commitment.objects.count() and "before", one_at_a_time=True)
@@ -270,3 +272,33 @@ def test_a_value_that_fails_after_the_answer_leaves_the_mark_and_the_earlier_val
     assert cache.get(caching.DRAWING_PREFIX + key) is None
     assert cache.get(key)[1] == "before"
     assert "could not be drawn after the answer was sent" in caplog.text
+
+
+def test_a_slow_value_is_drawn_again_no_sooner_than_a_few_times_its_drawing_time(
+        data, monkeypatch, django_capture_on_commit_callbacks):
+    # In a busy hour every second brings a change: the metro's figures would be counted without a pause.
+    monkeypatch.setattr(caching, "DRAWN_AFTER_ANSWER_SECONDS", 0)
+    now = [caching.time.time()]
+    monkeypatch.setattr(caching.time, "time", lambda: now[0])  # the cache's clock too: only moved forward
+    caching.new_version()
+    with _request():
+        caching.cached("figures", ("city",), lambda: Commitment.objects.count() and "before", one_at_a_time=True)
+    key = caching.cache_key("figures", ("city",))
+    began, seconds = cache.get(key)[2]
+    assert began == now[0] and seconds > 0
+    with django_capture_on_commit_callbacks(execute=True):
+        Commitment.objects.update(review_comment="Đã xem")
+
+    now[0] += caching.REDRAW_SPACING * seconds * 0.9
+    with _request():
+        assert caching.cached("figures", ("city",), lambda: pytest.fail("drawn too soon"), one_at_a_time=True,
+                              earlier_meanwhile=True) == "before"
+    assert cache.get(caching.DRAWING_PREFIX + key) is None  # nothing put off either
+    caching.draw_after_response()
+
+    now[0] += caching.REDRAW_SPACING * seconds * 0.2
+    with _request():
+        assert caching.cached("figures", ("city",), lambda: Commitment.objects.count() and "after", one_at_a_time=True,
+                              earlier_meanwhile=True) == "before"
+    caching.draw_after_response()
+    assert _kept(key, "figures") == "after"
