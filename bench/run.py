@@ -96,7 +96,9 @@ def _page_rows(results: dict) -> list[str]:
                       "coming back in turn (each request the next reader's), while a writer commits "
                       f"{busy['writes_per_second']} changes of commitments a second across the city ({busy['writes']} "
                       f"in {busy['measured_seconds']} s). The pages that show commitments (a branch's list, the "
-                      "dashboard) are drawn again for each reader after each change; the others stay kept:", "",
+                      "dashboard) are drawn again for each reader after each change; the others stay kept. The "
+                      "dashboard shows the figures of before the latest changes, and says so, while they are counted "
+                      "after an answer, no sooner than eight times their counting time after the last count began:", "",
                       *_pages_table(busy["rows"]), ""]
         if pages_result.get("other_lists"):
             lines += ["Every other list kept for its reader, as the city union's committee member opens it "
