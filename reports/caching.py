@@ -326,16 +326,23 @@ def cached(name: str, parts: tuple, compute, timeout: int = FIGURES_TIMEOUT, *, 
         return compute()
     if value is None:
         try:
-            started = time.time(), time.perf_counter()
-            value = compute()
-            if not fresh_only():
-                try:
-                    keep(name, key, versions, value, timeout, drawn=_drawn(started))
-                except Exception:
-                    logger.exception("The cache could not keep %s.", name)
+            value = _draw_and_keep(name, key, versions, compute, timeout)
         finally:
             if mine:
                 _done_drawing(key)
+    return value
+
+
+def _draw_and_keep(name: str, key: str, versions: dict[str, str], compute, timeout: int):
+    """``compute()``, kept with ``versions`` (read before it) and the time it took, unless it holds uncommitted rows;
+    a cache that cannot keep it is logged, and the value returned all the same."""
+    began, started = time.time(), time.perf_counter()
+    value = compute()
+    if not fresh_only():
+        try:
+            keep(name, key, versions, value, timeout, drawn=(began, time.perf_counter() - started))
+        except Exception:
+            logger.exception("The cache could not keep %s.", name)
     return value
 
 
@@ -349,14 +356,9 @@ def _shown_meanwhile(kept):
     return _used(kept)
 
 
-def _drawn(started: tuple[float, float]) -> tuple[float, float]:
-    """When a value began to be drawn, and the seconds it took, from time.time() and time.perf_counter() then."""
-    return started[0], time.perf_counter() - started[1]
-
-
 def _slow(kept) -> bool:
     """Whether the value took DRAWN_AFTER_ANSWER_SECONDS or longer to draw last time."""
-    drawn = kept[2] if len(kept) > 2 else None
+    drawn = kept[2]
     return drawn is not None and drawn[1] >= DRAWN_AFTER_ANSWER_SECONDS
 
 
@@ -389,11 +391,7 @@ def draw_after_response(**kwargs) -> None:
         start_request()
         try:
             with translation.override(language):
-                versions = current_versions()
-                started = time.time(), time.perf_counter()
-                value = compute()
-                if not fresh_only():
-                    keep(name, key, versions, value, timeout, drawn=_drawn(started))
+                _draw_and_keep(name, key, current_versions(), compute, timeout)
         except Exception:
             logger.exception("%s could not be drawn after the answer was sent.", name)
         finally:

@@ -129,18 +129,25 @@ def test_pages_answer_without_the_cache(grassroots_committee, tree, data, monkey
     assert _dashboard(client_for(grassroots_committee))[0].registered == 1
 
 
+def _dashboard_then_a_commitment_added(reader, tree, data, capture_on_commit):
+    """The reader's client, the figures of its first dashboard and that page's query count, then a committed
+    commitment of a new member that the figures must count."""
+    caching.new_version()
+    client = client_for(reader)
+    before, queries = _dashboard(client)
+    with capture_on_commit(execute=True):
+        make_commitment(MemberFactory(unit=tree.branch_b), data)
+    return client, before, queries
+
+
 def test_figures_slow_to_draw_are_drawn_after_the_answer_and_the_earlier_ones_shown_meanwhile(
         grassroots_committee, tree, data, monkeypatch, django_capture_on_commit_callbacks):
     # A city's figures take a third of a second to count (two at metro scale): the reader who finds them outdated
     # is answered with the figures of before the change at once, told so, and the count is drawn after the answer.
     monkeypatch.setattr(caching, "DRAWN_AFTER_ANSWER_SECONDS", 0)
     monkeypatch.setattr(caching, "REDRAW_SPACING", 0)
-    caching.new_version()
-    client = client_for(grassroots_committee)
-    before, computed = _dashboard(client)
-    with django_capture_on_commit_callbacks(execute=True):
-        make_commitment(MemberFactory(unit=tree.branch_b), data)
-
+    client, before, computed = _dashboard_then_a_commitment_added(grassroots_committee, tree, data,
+                                                                  django_capture_on_commit_callbacks)
     response = client.get(reverse("reports:dashboard"))
     shown = response.context["figures"]
     assert (shown.registered, shown.counted_at) == (before.registered, before.counted_at)
@@ -161,11 +168,8 @@ def test_quick_figures_are_drawn_at_once_for_the_reader_who_changed_them(
     # approved a commitment sees it counted on the next page, not a moment later. (A limit no test process's
     # first figures reach, while it loads what it needs.)
     monkeypatch.setattr(caching, "DRAWN_AFTER_ANSWER_SECONDS", 60)
-    caching.new_version()
-    client = client_for(grassroots_committee)
-    before, _queries = _dashboard(client)
-    with django_capture_on_commit_callbacks(execute=True):
-        make_commitment(MemberFactory(unit=tree.branch_b), data)
+    client, before, _queries = _dashboard_then_a_commitment_added(grassroots_committee, tree, data,
+                                                                  django_capture_on_commit_callbacks)
     response = client.get(reverse("reports:dashboard"))
     assert response.context["figures"].registered == before.registered + 1
     assert "đang được tính" not in response.content.decode()
