@@ -4,22 +4,28 @@ from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
+from config.first_read import read_checking_connection
+
 
 class SessionStore(db.SessionStore):
     """Every request of a signed-in person reads their session. Through the ORM that read cost some 0.3 ms of
     Python to build, more than the database takes to answer it (bench/, a page read from the cache); here it is
-    the same statement written out. Writing, expiring and clearing are Django's."""
+    the same statement written out, and the connection's health check too (config.first_read). Writing, expiring
+    and clearing are Django's."""
 
     def load(self):
         connection = connections[router.db_for_read(self.model)]
         quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
-            # Names of the model's own table and columns, quoted; the values go as parameters.
-            cursor.execute(
-                f"SELECT {quote('session_data')} FROM {quote(self.model._meta.db_table)} "  # nosec B608
-                f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s",
-                [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())])
-            row = cursor.fetchone()
+        # Names of the model's own table and columns, quoted; the values go as parameters.
+        statement = (f"SELECT {quote('session_data')} FROM {quote(self.model._meta.db_table)} "  # nosec B608
+                     f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s")
+        parameters = [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())]
+
+        def read(cursor):
+            cursor.execute(statement, parameters)
+            return cursor.fetchone()
+
+        row = read_checking_connection(connection, read)
         if row is None:  # unknown or expired: a new session, as Django's own store does
             self._session_key = None
             return {}
