@@ -97,6 +97,8 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
         conn_max_age=env_int("DJANGO_DB_CONN_MAX_AGE", 60, minimum=0),
+        # A kept connection is checked before a request's first statement; the session's or the account's read
+        # serves as that check where it comes first (config.first_read).
         conn_health_checks=True,
     )
 }
