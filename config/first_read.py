@@ -16,18 +16,21 @@ from django.db import Error
 
 def read_checking_connection(connection, read):
     """``read(cursor)``'s result. ``read`` must only read: it may be run twice."""
-    unchecked = (connection.connection is not None and connection.health_check_enabled
-                 and not connection.health_check_done and not connection.in_atomic_block)
-    if not unchecked:
-        with connection.cursor() as cursor:
-            return read(cursor)
-    connection.health_check_done = True  # this read is the check
+    checks = (connection.connection is not None and connection.health_check_enabled
+              and not connection.health_check_done and not connection.in_atomic_block)
+    if checks:
+        connection.health_check_done = True  # this read is the check
     try:
-        with connection.cursor() as cursor:
-            return read(cursor)
+        return _read(connection, read)
     except Error:
+        if not checks:
+            raise
         # As the health check would have: the kept connection is dropped and the read goes on a new one (made
         # healthy by definition). An error that was not the connection's comes back from the second read.
         connection.close()
-        with connection.cursor() as cursor:
-            return read(cursor)
+        return _read(connection, read)
+
+
+def _read(connection, read):
+    with connection.cursor() as cursor:
+        return read(cursor)
