@@ -14,23 +14,24 @@ a new connection: the same outcome as the health check, with no extra round trip
 from django.db import Error
 
 
-def read_checking_connection(connection, read):
-    """``read(cursor)``'s result. ``read`` must only read: it may be run twice."""
+def read_row_checking_connection(connection, statement: str, parameters: list):
+    """The first row ``statement`` reads (None if none). It must only read: it may be sent twice."""
     checks = (connection.connection is not None and connection.health_check_enabled
               and not connection.health_check_done and not connection.in_atomic_block)
     if checks:
         connection.health_check_done = True  # this read is the check
     try:
-        return _read(connection, read)
+        return _read_row(connection, statement, parameters)
     except Error:
         if not checks:
             raise
         # As the health check would have: the kept connection is dropped and the read goes on a new one (made
         # healthy by definition). An error that was not the connection's comes back from the second read.
         connection.close()
-        return _read(connection, read)
+        return _read_row(connection, statement, parameters)
 
 
-def _read(connection, read):
+def _read_row(connection, statement: str, parameters: list):
     with connection.cursor() as cursor:
-        return read(cursor)
+        cursor.execute(statement, parameters)
+        return cursor.fetchone()

@@ -4,7 +4,7 @@ from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
-from config.first_read import read_checking_connection
+from config.first_read import read_row_checking_connection
 
 
 class SessionStore(db.SessionStore):
@@ -19,13 +19,8 @@ class SessionStore(db.SessionStore):
         # Names of the model's own table and columns, quoted; the values go as parameters.
         statement = (f"SELECT {quote('session_data')} FROM {quote(self.model._meta.db_table)} "  # nosec B608
                      f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s")
-        parameters = [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())]
-
-        def read(cursor):
-            cursor.execute(statement, parameters)
-            return cursor.fetchone()
-
-        row = read_checking_connection(connection, read)
+        row = read_row_checking_connection(
+            connection, statement, [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())])
         if row is None:  # unknown or expired: a new session, as Django's own store does
             self._session_key = None
             return {}

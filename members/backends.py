@@ -5,13 +5,14 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import connections, router
 from django.db.models.expressions import Col
 
-from config.first_read import read_checking_connection
+from config.first_read import read_row_checking_connection
 from members.notifications import UNREAD_ATTRIBUTE, unread_count_statement
 
 
 def _account_read(connection):
-    """The account's statement on ``connection`` and, for each column that needs one, the database's conversions
-    of its value (SQLite's dates and booleans): what a query set would apply, worked out once per connection."""
+    """The account's statement on ``connection``, the model's attribute names of its columns and, for each column
+    that needs one, the database's conversions of its value (SQLite's dates and booleans): what a query set would
+    apply, worked out once per connection."""
     read = getattr(connection, "_account_read", None)
     if read is None:
         model = get_user_model()
@@ -27,7 +28,8 @@ def _account_read(connection):
             converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
             if converters:
                 conversions.append((index, column, converters))
-        read = connection._account_read = (statement, conversions)
+        attribute_names = [field.attname for field in meta.concrete_fields]
+        read = connection._account_read = (statement, attribute_names, conversions)
     return read
 
 
@@ -41,19 +43,14 @@ class AccountBackend(ModelBackend):
     def get_user(self, user_id):
         model = get_user_model()
         connection = connections[router.db_for_read(model)]
-        statement, conversions = _account_read(connection)
-
-        def read(cursor):
-            cursor.execute(statement, [user_id, user_id])
-            return cursor.fetchone()
-
-        row = read_checking_connection(connection, read)
+        statement, attribute_names, conversions = _account_read(connection)
+        row = read_row_checking_connection(connection, statement, [user_id, user_id])
         if row is None:
             return None
         values = list(row[:-1])
         for index, column, converters in conversions:
             for converter in converters:
                 values[index] = converter(values[index], column, connection)
-        user = model.from_db(connection.alias, [field.attname for field in model._meta.concrete_fields], values)
+        user = model.from_db(connection.alias, attribute_names, values)
         setattr(user, UNREAD_ATTRIBUTE, row[-1])
         return user if self.user_can_authenticate(user) else None
