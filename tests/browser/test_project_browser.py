@@ -16,6 +16,13 @@ def _switch_to_user(page, username):
     sign_in(page, username, DEMO_PASSWORD)
 
 
+def _press(page, button):
+    """A transition's button, and the page it leads back to: the same address as before, so waiting for the
+    address would go on at once, before the change was made."""
+    with page.expect_navigation():
+        page.click(button)
+
+
 def test_a_project_from_proposal_to_acceptance(page, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
     load_demo()
@@ -40,13 +47,11 @@ def test_a_project_from_proposal_to_acceptance(page, tmp_path, settings):
 
     _switch_to_user(page, "thuongvu")
     page.goto(f"/projects/{project.pk}/")
-    page.click(f"form[action$='/projects/{project.pk}/approve/'] button")
-    page.wait_for_url(f"**/projects/{project.pk}/")
+    _press(page, f"form[action$='/projects/{project.pk}/approve/'] button")
 
     _switch_to_user(page, "bithu")
     page.goto(f"/projects/{project.pk}/")
-    page.click(f"form[action$='/projects/{project.pk}/start/'] button")
-    page.wait_for_url(f"**/projects/{project.pk}/")
+    _press(page, f"form[action$='/projects/{project.pk}/start/'] button")
     page.goto(f"/projects/{project.pk}/reports/new/")
     page.fill("textarea[name=text]", "Khám cho 120 người, cấp thuốc miễn phí")
     page.fill("input[name=beneficiaries]", "120")
@@ -54,8 +59,7 @@ def test_a_project_from_proposal_to_acceptance(page, tmp_path, settings):
     page.set_input_files("input[name=photos]", str(photo))
     page.click("main form.card button[type=submit]")
     page.wait_for_url(f"**/projects/{project.pk}/")
-    page.click(f"form[action$='/projects/{project.pk}/complete/'] button")
-    page.wait_for_url(f"**/projects/{project.pk}/")
+    _press(page, f"form[action$='/projects/{project.pk}/complete/'] button")
 
     _switch_to_user(page, "thuongvu")
     page.goto(f"/projects/{project.pk}/")
@@ -63,8 +67,7 @@ def test_a_project_from_proposal_to_acceptance(page, tmp_path, settings):
     page.fill("input[name=final_volunteer_hours]", "80")
     page.fill("input[name=final_value]", "30000000")
     page.fill("input[name=final_volunteers]", "12")
-    page.click(f"form[action$='/projects/{project.pk}/accept/'] button")
-    page.wait_for_url(f"**/projects/{project.pk}/")
+    _press(page, f"form[action$='/projects/{project.pk}/accept/'] button")
     project.refresh_from_db()
     assert (project.state, project.final_beneficiaries) == (ProjectState.ACCEPTED, 210)
     screenshot(page, "project-accepted")
