@@ -1,4 +1,7 @@
+from functools import partial
+
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import SimpleLazyObject
 
 from members.access import Action, policy
 from members.notifications import unread_count_for
@@ -29,6 +32,9 @@ def current_unit(request):
     return {
         "current_unit": unit,
         "may": UnitRights(request.user, unit),
+        # What ``may`` answers from (the roles and their units, with the working unit's path): the menu is kept
+        # under it, not drawn again for every change of data.
+        "reader_reach": SimpleLazyObject(partial(policy.reach, request.user)),
         "my_units": units_with_roles(request.user),
         "unread_notifications": unread_count_for(request),
     }

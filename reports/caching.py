@@ -29,6 +29,7 @@ import logging
 import re
 import time
 import uuid
+from contextlib import contextmanager
 from functools import lru_cache, partial
 from pathlib import Path
 
@@ -333,6 +334,28 @@ def cached(name: str, parts: tuple, compute, timeout: int = FIGURES_TIMEOUT, *, 
     return value
 
 
+def cached_by_parts(name: str, parts: tuple, compute, timeout: int):
+    """``compute()``, kept under the language and ``parts`` alone, for ``timeout`` seconds: for a value its parts
+    name entirely (a piece of a page drawn from figures named by their counting, see Figures.counting), which no
+    change of a table makes stale. It is kept even while the request shows a value of before a change: drawn from
+    that value, it is the same piece whenever that value is shown again."""
+    if fresh_only():
+        return compute()
+    try:
+        key = cache_key(name, parts)
+        value = cache.get(key)
+    except Exception:  # a cache server away: the piece is drawn
+        logger.exception("The cache could not be read; drawing %s.", name)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout)
+        except Exception:
+            logger.exception("The cache could not keep %s.", name)
+    return value
+
+
 def _draw_and_keep(name: str, key: str, versions: dict[str, str], compute, timeout: int):
     """``compute()``, kept with ``versions`` (read before it) and the time it took, unless it holds uncommitted rows;
     a cache that cannot keep it is logged, and the value returned all the same."""
@@ -384,19 +407,36 @@ def _draw_after_response(name: str, key: str, compute, timeout: int) -> None:
 def draw_after_response(**kwargs) -> None:
     """The values a request put off until its answer was sent (the server closes the response, then sends
     request_finished): each drawn as a request of its own would, its tokens read before it, in the reader's
-    language. The reader was answered already; a failure is logged, and the next reader's request draws it."""
+    language, on one core of the database (see _one_core). The reader was answered already; a failure is logged,
+    and the next reader's request draws it."""
     connection = connections[DEFAULT_DB_ALIAS]
     pending, connection._drawn_after_response = getattr(connection, "_drawn_after_response", ()), ()
     for name, key, compute, timeout, language in pending:
         start_request()
         try:
-            with translation.override(language):
+            with translation.override(language), _one_core(connection):
                 _draw_and_keep(name, key, current_versions(), compute, timeout)
         except Exception:
             logger.exception("%s could not be drawn after the answer was sent.", name)
         finally:
             tell_pending()
             _done_drawing(key)
+
+
+@contextmanager
+def _one_core(connection):
+    """PostgreSQL's statements without parallel workers meanwhile: a value drawn after the answer has no reader
+    waiting for it, and a metro's figures counted on every core at once held up every page answered meanwhile."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SET max_parallel_workers_per_gather = 0")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET max_parallel_workers_per_gather")
 
 
 def _draw_alone(key: str) -> bool:

@@ -4,6 +4,7 @@ Every query is scoped by the access policy for the reader, and runs over the who
 sub-unit where a table needs it), so the number of queries does not grow with the number of units or rows."""
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -99,6 +100,9 @@ class Figures:
     collective_feedback: list = field(default_factory=list)  # (collective, its unit, opinions, average)
     sub_units: list = field(default_factory=list)
     counted_at: datetime.datetime | None = field(default=None, compare=False)  # when, not what: not compared
+    # Which counting these are, whoever reads them: a piece of a page drawn from them alone is kept under it
+    # (see the dashboard's figures), so it serves for as long as these figures are the ones shown.
+    counting: str = field(default_factory=lambda: uuid.uuid4().hex, compare=False)
 
     @property
     def registered_percent(self) -> int:

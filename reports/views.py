@@ -50,12 +50,13 @@ def dashboard(request):
     year = _year(request)
     figures = cached_unit_figures(request.user, unit, year, earlier_meanwhile=True)
     sort = request.GET.get("sort", "name")
-    rows = sorted(figures.sub_units, key=SUB_UNIT_SORTS.get(sort, SUB_UNIT_SORTS["name"]))
+    sort = sort if sort in SUB_UNIT_SORTS else "name"
     return render(request, "reports/dashboard.html", {
         "unit": unit, "ancestors": visible_ancestors(request.user, unit), "year": year, "figures": figures,
-        # Drawn only when the figures' fragment is drawn, not when the reader's kept one is shown.
+        # Both drawn only when the figures' fragment is drawn, not when a kept one is shown.
         "charts": SimpleLazyObject(lambda: figure_charts(figures)),
-        "rows": rows, "sort": sort if sort in SUB_UNIT_SORTS else "name",
+        "rows": SimpleLazyObject(lambda: sorted(figures.sub_units, key=SUB_UNIT_SORTS[sort])),
+        "sort": sort,
         "counting_newer": caching.showing_earlier(),
         "report": selectors.year_end_report_of(unit, year),
         "may_manage": policy.held_units(request.user, Action.MANAGE_REPORTS).filter(pk=unit.pk).exists(),

@@ -15,7 +15,7 @@ from django.urls import reverse
 from members.access import policy
 from members.models import AuditEntry, Member, Role
 from movements.models import Commitment, CommitmentState, YouthProject
-from reports import caching
+from reports import caching, views
 from tests.conftest import client_for
 from tests.factories import MemberFactory, RoleAssignmentFactory, UserFactory, make_unit
 from tests.movements.helpers import make_commitment
@@ -195,3 +195,44 @@ def test_the_members_of_a_committee_share_the_figures_and_others_count_their_own
 
     RoleAssignmentFactory(user=colleague, unit=tree.branch_a, role=Role.SECRETARY)
     assert policy.reach(UserModel.objects.get(pk=colleague.pk)) != policy.reach(grassroots_committee)
+
+
+def test_while_newer_figures_are_counted_the_readers_are_given_the_piece_drawn_from_the_earlier_ones(
+        grassroots_committee, tree, data, monkeypatch, django_capture_on_commit_callbacks):
+    # In a busy hour every change of a commitment makes the page stale for every reader: the piece drawn from the
+    # figures shown (their charts and tables) is kept under their counting and given again, not drawn each time.
+    monkeypatch.setattr(caching, "DRAWN_AFTER_ANSWER_SECONDS", 0)
+    monkeypatch.setattr(caching, "REDRAW_SPACING", 10 ** 6)  # no count due during the test
+    drawn = []
+    monkeypatch.setattr(views, "figure_charts", lambda figures: drawn.append(figures.counting) or {})
+    client, before, _queries = _dashboard_then_a_commitment_added(grassroots_committee, tree, data,
+                                                                  django_capture_on_commit_callbacks)
+    assert drawn == [before.counting]
+    for _reader in range(3):
+        response = client.get(reverse("reports:dashboard"))
+        assert response.context["figures"].counting == before.counting
+        assert "Những thay đổi mới nhất đang được tính" in response.content.decode()
+    assert drawn == [before.counting] * 2  # once more, with the notice that newer figures are being counted
+
+
+def test_figures_drawn_after_the_answer_are_counted_on_one_core_of_postgresql(
+        grassroots_committee, tree, data, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(caching, "DRAWN_AFTER_ANSWER_SECONDS", 0)
+    monkeypatch.setattr(caching, "REDRAW_SPACING", 0)
+    client, before, _queries = _dashboard_then_a_commitment_added(grassroots_committee, tree, data,
+                                                                  django_capture_on_commit_callbacks)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("reports:dashboard"))  # answered with the earlier figures, then counts the new ones
+    sqls = [query["sql"] for query in queries]
+    counted = [index for index, sql in enumerate(sqls) if '"members_member"' in sql and "COUNT(" in sql]
+    assert counted
+    if connection.vendor == "postgresql":
+        unhurried = sqls.index("SET max_parallel_workers_per_gather = 0")
+        restored = sqls.index("RESET max_parallel_workers_per_gather")
+        assert unhurried < min(counted) and max(counted) < restored
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            assert cursor.fetchone()[0] != "0"
+    else:
+        assert not any("max_parallel_workers" in sql for sql in sqls)
+    assert _dashboard(client)[0].registered == before.registered + 1

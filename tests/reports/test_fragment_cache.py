@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from members import services
+from members.models import Role, RoleAssignment
 from reports import caching
 from tests.conftest import client_for
 from tests.factories import MemberFactory
@@ -119,3 +120,57 @@ def test_the_version_read_in_a_request_is_forgotten_after_it(grassroots_committe
     cache.set(caching.VERSION_KEY, "set-by-another-server", None)
     assert caching.current_versions()[caching.VERSION_KEY] == "set-by-another-server"
     assert caching.data_version() != read_in_the_request
+
+
+BY_PARTS = ('{% cached_for_reader "probe" part by_parts_alone %}{{ part }} {{ extra }}'
+            '{% end_cached_for_reader %}')
+
+
+def test_a_fragment_kept_by_its_parts_alone_outlives_a_change_of_data(secretary):
+    caching.new_version()
+    assert _render_for(secretary, BY_PARTS, part=1, extra="a") == "1 a"
+    caching.new_version()  # any change of data: the piece named by its parts stays as it was drawn
+    assert _render_for(secretary, BY_PARTS, part=1, extra="b") == "1 a"
+    assert _render_for(secretary, BY_PARTS, part=2, extra="b") == "2 b"
+
+
+def test_a_fragment_kept_by_its_parts_alone_is_kept_while_earlier_figures_are_shown(secretary, monkeypatch):
+    # The page shows figures of before a change (reports.caching.cached(earlier_meanwhile=True)): a piece keyed by
+    # those figures' counting is the same piece whenever they are shown, so the next reader is given it.
+    caching.new_version()
+    monkeypatch.setattr(connection, "_showing_earlier", True, raising=False)
+    assert _render_for(secretary, BY_PARTS, part="counting-1", extra="a") == "counting-1 a"
+    assert _render_for(secretary, BY_PARTS, part="counting-1", extra="b") == "counting-1 a"
+    ordinary = '{% cached_for_reader "probe-2" part %}{{ part }} {{ extra }}{% end_cached_for_reader %}'
+    assert _render_for(secretary, ordinary, part=1, extra="a") == "1 a"
+    assert _render_for(secretary, ordinary, part=1, extra="b") == "1 b"  # kept by versions: not kept meanwhile
+
+
+def test_a_transaction_that_wrote_keeps_no_fragment_by_its_parts(secretary, monkeypatch):
+    caching.new_version()
+    monkeypatch.setattr(connection, "_data_changed", True, raising=False)
+    assert _render_for(secretary, BY_PARTS, part=1, extra="a") == "1 a"
+    assert _render_for(secretary, BY_PARTS, part=1, extra="b") == "1 b"
+
+
+def test_a_fragment_by_its_parts_is_drawn_when_the_cache_fails(secretary, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("the cache server is away")
+
+    monkeypatch.setattr(cache, "get", unreachable)
+    assert _render_for(secretary, BY_PARTS, part=1, extra="a") == "1 a"
+    assert _render_for(secretary, BY_PARTS, part=1, extra="b") == "1 b"
+
+
+def test_the_menu_follows_a_role_granted_though_it_is_kept_across_changes_of_data(
+        secretary, tree, django_capture_on_commit_callbacks):
+    # The menu is kept under the reader's roles and the working unit's place in the tree, not under the tables'
+    # versions: a role granted must show its entries at once.
+    caching.new_version()
+    client = client_for(secretary)
+    classifications = reverse("movements:classifications")
+    client.get(reverse("home"))
+    assert classifications not in client.get(reverse("home")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        RoleAssignment.objects.create(user=secretary, unit=tree.branch_a, role=Role.COMMITTEE)
+    assert classifications in client.get(reverse("home")).content.decode()
