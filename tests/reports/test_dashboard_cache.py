@@ -140,14 +140,21 @@ def _dashboard_then_a_commitment_added(reader, tree, data, capture_on_commit):
     return client, before, queries
 
 
+def _slow_figures_then_a_commitment_added(reader, tree, data, monkeypatch, capture_on_commit, *,
+                                          redraw_spacing):
+    """_dashboard_then_a_commitment_added, with figures counted after the answer as a city's are, and counted again
+    no sooner than ``redraw_spacing`` times their counting time."""
+    monkeypatch.setattr(caching, "DRAWN_AFTER_ANSWER_SECONDS", 0)
+    monkeypatch.setattr(caching, "REDRAW_SPACING", redraw_spacing)
+    return _dashboard_then_a_commitment_added(reader, tree, data, capture_on_commit)
+
+
 def test_figures_slow_to_draw_are_drawn_after_the_answer_and_the_earlier_ones_shown_meanwhile(
         grassroots_committee, tree, data, monkeypatch, django_capture_on_commit_callbacks):
     # A city's figures take a third of a second to count (two at metro scale): the reader who finds them outdated
     # is answered with the figures of before the change at once, told so, and the count is drawn after the answer.
-    monkeypatch.setattr(caching, "DRAWN_AFTER_ANSWER_SECONDS", 0)
-    monkeypatch.setattr(caching, "REDRAW_SPACING", 0)
-    client, before, computed = _dashboard_then_a_commitment_added(grassroots_committee, tree, data,
-                                                                  django_capture_on_commit_callbacks)
+    client, before, computed = _slow_figures_then_a_commitment_added(
+        grassroots_committee, tree, data, monkeypatch, django_capture_on_commit_callbacks, redraw_spacing=0)
     response = client.get(reverse("reports:dashboard"))
     shown = response.context["figures"]
     assert (shown.registered, shown.counted_at) == (before.registered, before.counted_at)
@@ -201,12 +208,10 @@ def test_while_newer_figures_are_counted_the_readers_are_given_the_piece_drawn_f
         grassroots_committee, tree, data, monkeypatch, django_capture_on_commit_callbacks):
     # In a busy hour every change of a commitment makes the page stale for every reader: the piece drawn from the
     # figures shown (their charts and tables) is kept under their counting and given again, not drawn each time.
-    monkeypatch.setattr(caching, "DRAWN_AFTER_ANSWER_SECONDS", 0)
-    monkeypatch.setattr(caching, "REDRAW_SPACING", 10 ** 6)  # no count due during the test
     drawn = []
     monkeypatch.setattr(views, "figure_charts", lambda figures: drawn.append(figures.counting) or {})
-    client, before, _queries = _dashboard_then_a_commitment_added(grassroots_committee, tree, data,
-                                                                  django_capture_on_commit_callbacks)
+    client, before, _queries = _slow_figures_then_a_commitment_added(  # no count due during the test
+        grassroots_committee, tree, data, monkeypatch, django_capture_on_commit_callbacks, redraw_spacing=10 ** 6)
     assert drawn == [before.counting]
     for _reader in range(3):
         response = client.get(reverse("reports:dashboard"))
@@ -217,10 +222,8 @@ def test_while_newer_figures_are_counted_the_readers_are_given_the_piece_drawn_f
 
 def test_figures_drawn_after_the_answer_are_counted_on_one_core_of_postgresql(
         grassroots_committee, tree, data, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(caching, "DRAWN_AFTER_ANSWER_SECONDS", 0)
-    monkeypatch.setattr(caching, "REDRAW_SPACING", 0)
-    client, before, _queries = _dashboard_then_a_commitment_added(grassroots_committee, tree, data,
-                                                                  django_capture_on_commit_callbacks)
+    client, before, _queries = _slow_figures_then_a_commitment_added(
+        grassroots_committee, tree, data, monkeypatch, django_capture_on_commit_callbacks, redraw_spacing=0)
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("reports:dashboard"))  # answered with the earlier figures, then counts the new ones
     sqls = [query["sql"] for query in queries]
